@@ -1,0 +1,38 @@
+# rexecd: `make` builds build/in.rexecd and build/rexec.
+# `make run` starts the server on 127.0.0.1:5120; `make check` runs every test.
+
+VERSION != cat VERSION
+B ?= build
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual \
+	-Wstrict-prototypes -Wmissing-prototypes -Wvla -Wnull-dereference
+HARDEN = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection \
+	-fPIE -fcf-protection
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DREXECD_VERSION='"$(VERSION)"' \
+	$(WARN) $(HARDEN) $(CFLAGS) $(if $(CI),-Werror) $(EXTRA_CFLAGS)
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS) $(EXTRA_LDFLAGS)
+
+COMMON = proto log netio
+SERVER = main listen notify session auth_pam privdrop spawn relay $(COMMON)
+CLIENT = rexec $(COMMON)
+
+CHECK_TARGETS = check-unit check-e2e
+
+all: $(B)/in.rexecd
+
+$(B)/%.o: src/%.c src/*.h | $(B)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/in.rexecd: $(SERVER:%=$(B)/%.o)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lpam
+
+$(B):
+	mkdir -p $@
+
+include mk/*.mk
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all clean deps run check $(CHECK_TARGETS)
