@@ -1,0 +1,175 @@
+/*
+ * auth_pam.c: the PAM conversation and transaction, in the per-connection
+ * process, as root: start, PAM_RHOST, authenticate, account, then (after
+ * the caller set the groups) credentials and session; and at the end
+ * close session, delete credentials, end.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth_pam.h"
+#include "log.h"
+
+/*
+ * Answers a PAM_PROMPT_ECHO_OFF prompt with the password, once; logs
+ * informational messages; fails on any other prompt, so a stack that
+ * asks for a token code or a new password cannot be satisfied.
+ */
+static int
+conversation(int n, const struct pam_message **msg, struct pam_response **resp,
+    void *data)
+{
+	struct authpam *ap = data;
+	struct pam_response *r;
+	int i;
+
+	*resp = NULL;
+	if (n <= 0 || n > PAM_MAX_NUM_MSG)
+		return PAM_CONV_ERR;
+	if ((r = calloc((size_t)n, sizeof(*r))) == NULL)
+		return PAM_BUF_ERR;
+	for (i = 0; i < n; i++) {
+		switch (msg[i]->msg_style) {
+		case PAM_PROMPT_ECHO_OFF:
+			if (ap->password == NULL)
+				goto fail;
+			if ((r[i].resp = strdup(ap->password)) == NULL)
+				goto fail;
+			ap->password = NULL;
+			break;
+		case PAM_ERROR_MSG:
+		case PAM_TEXT_INFO:
+			log_debug("PAM says: %s", msg[i]->msg);
+			break;
+		default:
+			goto fail;
+		}
+	}
+	*resp = r;
+	return PAM_SUCCESS;
+fail:
+	for (i = 0; i < n; i++) {
+		if (r[i].resp != NULL) {
+			explicit_bzero(r[i].resp, strlen(r[i].resp));
+			free(r[i].resp);
+		}
+	}
+	free(r);
+	return PAM_CONV_ERR;
+}
+
+/* Maps a PAM failure to refused (the user's fault) or error (ours). */
+static enum authpam_result
+failure(struct authpam *ap, int rc, const char *step)
+{
+	ap->last = rc;
+	ap->reason = step;
+	switch (rc) {
+	case PAM_BUF_ERR:
+	case PAM_SYSTEM_ERR:
+	case PAM_ABORT:
+	case PAM_SERVICE_ERR:
+		return AUTHPAM_ERROR;
+	default:
+		return AUTHPAM_DENIED;
+	}
+}
+
+/*
+ * Authenticates user with password for service and checks the account.
+ * A password that must be changed is a refusal: nobody can change it over
+ * rexec.  The password is wiped before this returns.
+ */
+enum authpam_result
+authpam_login(struct authpam *ap, const char *service, const char *user,
+    const char *rhost, char *password)
+{
+	struct pam_conv conv = { conversation, ap };
+	enum authpam_result res;
+	int rc;
+
+	memset(ap, 0, sizeof(*ap));
+	ap->password = password;
+	rc = pam_start(service, user, &conv, &ap->pamh);
+	if (rc != PAM_SUCCESS) {
+		ap->pamh = NULL;
+		res = failure(ap, rc, "pam_start");
+		goto out;
+	}
+	if ((rc = pam_set_item(ap->pamh, PAM_RHOST, rhost)) != PAM_SUCCESS) {
+		res = failure(ap, rc, "PAM_RHOST");
+		goto out;
+	}
+	rc = pam_authenticate(ap->pamh, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
+	if (rc != PAM_SUCCESS) {
+		res = failure(ap, rc, "authentication failed");
+		goto out;
+	}
+	rc = pam_acct_mgmt(ap->pamh, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
+	if (rc != PAM_SUCCESS) {
+		res = failure(ap, rc, rc == PAM_NEW_AUTHTOK_REQD ?
+		    "password expired" : "account refused");
+		goto out;
+	}
+	res = AUTHPAM_OK;
+out:
+	ap->password = NULL;
+	explicit_bzero(password, strlen(password));
+	return res;
+}
+
+/* The user name PAM settled on (a module may map the one given). */
+const char *
+authpam_user(struct authpam *ap)
+{
+	const void *item = NULL;
+
+	if (pam_get_item(ap->pamh, PAM_USER, &item) != PAM_SUCCESS)
+		return NULL;
+	return item;
+}
+
+/*
+ * Establishes credentials and opens the session.  The caller has set
+ * the user's groups already so that modules such as pam_group add to
+ * them.  Runs as root in the process that will close the session.
+ */
+enum authpam_result
+authpam_open(struct authpam *ap)
+{
+	int rc;
+
+	rc = pam_setcred(ap->pamh, PAM_ESTABLISH_CRED | PAM_SILENT);
+	if (rc != PAM_SUCCESS)
+		return failure(ap, rc, "pam_setcred");
+	ap->creds = 1;
+	rc = pam_open_session(ap->pamh, PAM_SILENT);
+	if (rc != PAM_SUCCESS)
+		return failure(ap, rc, "pam_open_session");
+	ap->session = 1;
+	return AUTHPAM_OK;
+}
+
+/* The environment the PAM stack exported (malloc'ed, may be NULL). */
+char **
+authpam_env(struct authpam *ap)
+{
+	return pam_getenvlist(ap->pamh);
+}
+
+/* Undoes what was done, in order, and ends the transaction. */
+void
+authpam_close(struct authpam *ap)
+{
+	int rc = ap->last;
+
+	if (ap->pamh == NULL)
+		return;
+	if (ap->session && (rc = pam_close_session(ap->pamh, PAM_SILENT)) !=
+	    PAM_SUCCESS)
+		log_warnx("pam_close_session: %s", pam_strerror(ap->pamh, rc));
+	if (ap->creds)
+		(void)pam_setcred(ap->pamh, PAM_DELETE_CRED | PAM_SILENT);
+	pam_end(ap->pamh, ap->session ? PAM_SUCCESS : rc);
+	ap->pamh = NULL;
+}

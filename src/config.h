@@ -1,0 +1,18 @@
+/* config.h: the server's settings, filled by main() from the command line. */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#define CONF_MAX_LISTEN 16
+
+struct rexecd_conf {
+	const char *pam_service;   /* --pam-service, default "rexec" */
+	int allow_root;		   /* --allow-root */
+	int debug;		   /* -d: log to stderr */
+	long grace_ms;		   /* --login-grace-time */
+	long connect_ms;	   /* --connect-timeout */
+	long fail_delay_ms;	   /* --fail-delay */
+	int nlisten;		   /* -l given: standalone mode */
+	const char *listen[CONF_MAX_LISTEN];
+};
+
+#endif

@@ -1,0 +1,10 @@
+/* privdrop.h: giving up root for good. */
+#ifndef PRIVDROP_H
+#define PRIVDROP_H
+
+#include <pwd.h>
+
+int privdrop_groups(const struct passwd *);
+int privdrop_permanently(const struct passwd *);
+
+#endif

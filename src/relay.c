@@ -1,0 +1,85 @@
+/*
+ * relay.c: the signal relay, running as the user (never root) between the
+ * command and the stderr channel.  The command writes its stderr to the
+ * channel itself; the relay only reads the bytes the client sends back,
+ * each a signal number for the command's process group, and waits for
+ * the command to end.  It sleeps in poll(): no busy loop, no timer.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "proto.h"
+#include "relay.h"
+
+/* Sends each allowed signal byte in buf to the command's group. */
+static void
+forward(pid_t child, const unsigned char *buf, ssize_t n)
+{
+	ssize_t i;
+	int sig;
+
+	for (i = 0; i < n; i++) {
+		if ((sig = proto_signal_allowed(buf[i])) == 0) {
+			log_debug("signal byte %u not allowed", buf[i]);
+			continue;
+		}
+		if (killpg(child, sig) == -1 && kill(child, sig) == -1 &&
+		    errno != ESRCH)
+			log_warn("kill %ld signal %d", (long)child, sig);
+	}
+}
+
+/* Reaps the child if it has ended: 1 and *status set, else 0. */
+static int
+reaped(pid_t child, int *status)
+{
+	pid_t p;
+
+	while ((p = waitpid(child, status, WNOHANG)) == -1 && errno == EINTR)
+		;
+	return p == child || (p == -1 && errno == ECHILD);
+}
+
+/*
+ * Relays until the command ends, then returns its wait status.  sigfd is
+ * a signalfd for SIGCHLD (blocked by the caller before the fork, so no
+ * exit is missed).  EOF from the client on errfd stops the reading, not
+ * the session.
+ */
+int
+relay_run(int errfd, pid_t child, int sigfd)
+{
+	struct pollfd pfd[2];
+	struct signalfd_siginfo si;
+	unsigned char buf[64];
+	int status = 0;
+	ssize_t n;
+
+	pfd[0].fd = sigfd;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = errfd;
+	pfd[1].events = POLLIN;
+	while (!reaped(child, &status)) {
+		if (poll(pfd, 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("relay poll");
+		}
+		if ((pfd[0].revents & POLLIN) &&
+		    read(sigfd, &si, sizeof(si)) == -1 && errno != EINTR)
+			fatal("relay signalfd");
+		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+			n = read(errfd, buf, sizeof(buf));
+			if (n > 0)
+				forward(child, buf, n);
+			else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+				pfd[1].fd = -1; /* the client is done sending */
+		}
+	}
+	return status;
+}

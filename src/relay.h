@@ -1,0 +1,9 @@
+/* relay.h: the user's process that forwards signals to the command. */
+#ifndef RELAY_H
+#define RELAY_H
+
+#include <sys/types.h>
+
+int relay_run(int, pid_t, int);
+
+#endif

@@ -1,0 +1,347 @@
+/*
+ * session.c: one rexec connection, phase by phase, in its own process.
+ *
+ * That process starts as root.  It reads the handshake with a deadline,
+ * connects back for the stderr channel, authenticates through PAM and
+ * opens the PAM session; then it forks the user's process and from there
+ * on touches no network byte: it waits, and closes the PAM session when
+ * the user's process ends.  The user's process drops root for good, goes
+ * to the home directory, checks the shell, and becomes the command (or,
+ * with a stderr channel, forks the command and relays signals to it).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "auth_pam.h"
+#include "log.h"
+#include "netio.h"
+#include "privdrop.h"
+#include "relay.h"
+#include "session.h"
+#include "spawn.h"
+
+struct session {
+	const struct rexecd_conf *conf;
+	int sock, errfd;
+	struct netio_addr peer, local;
+	struct timespec deadline;    /* end of the login grace time */
+	struct timespec auth_start;  /* when the credentials were complete */
+	struct proto_handshake hs;
+	char user[LOG_ESCAPE_SIZE];  /* escaped, for the log */
+	struct authpam pam;
+	struct passwd pw;	     /* our own copy of the account */
+	char *shell;
+};
+
+static struct session sess; /* one per process; holds 128 KiB of command */
+
+/*
+ * The one way a refusal reaches a client: "\x01" text "\n" on the primary
+ * socket, a gentle close, and the process ends with code.
+ */
+static void __attribute__((noreturn))
+refuse(struct session *s, const char *text, int code)
+{
+	char buf[PROTO_MSG_MAX + 2];
+	size_t n = proto_format_refusal(buf, sizeof(buf), text);
+
+	(void)netio_write_all(s->sock, buf, n);
+	if (s->errfd != -1)
+		close(s->errfd);
+	netio_close_gently(s->sock);
+	exit(code);
+}
+
+/* A handshake that cannot go on: the reason is logged, the client told. */
+static void __attribute__((noreturn))
+handshake_failed(struct session *s, enum netio_result r, enum proto_status st,
+    const char *what)
+{
+	const char *text = proto_status_text(st);
+
+	switch (r) {
+	case NETIO_TIMEOUT:
+		log_auth("timeout from %s port %u while reading the %s",
+		    s->peer.host, s->peer.port, what);
+		refuse(s, "Login timed out: access denied.",
+		    SESSION_EXIT_TIMEOUT);
+	case NETIO_EOF:
+	case NETIO_ERROR:
+		log_info("connection from %s port %u closed while reading "
+		    "the %s", s->peer.host, s->peer.port, what);
+		close(s->sock);
+		exit(SESSION_EXIT_PROTO);
+	case NETIO_OK:
+		break;
+	}
+	log_auth("refused handshake from %s port %u: %s", s->peer.host,
+	    s->peer.port, text != NULL ? text : "bad field");
+	refuse(s, text != NULL ? text : PROTO_TXT_BAD_PORT, SESSION_EXIT_PROTO);
+}
+
+/* Reads one field; returns only when it is complete and valid. */
+static void
+read_field(struct session *s, const char *what)
+{
+	enum proto_status st = PROTO_MORE;
+	enum netio_result r;
+
+	r = netio_recv_field(s->sock, &s->hs, &s->deadline, &st);
+	if (r != NETIO_OK || st != PROTO_FIELD)
+		handshake_failed(s, r, st, what);
+}
+
+/*
+ * The handshake: port field, connect-back before anything else is read
+ * (clients wait in accept() before they send the credentials), then user,
+ * password and command.
+ */
+static void
+phase_handshake(struct session *s)
+{
+	read_field(s, "port");
+	if (s->hs.port != 0) {
+		s->errfd = netio_connect_back(&s->peer, &s->local, s->hs.port,
+		    s->conf->connect_ms);
+		if (s->errfd == -1) {
+			log_warn("connect-back to %s port %u failed",
+			    s->peer.host, s->hs.port);
+			refuse(s, PROTO_TXT_CONNECT, SESSION_EXIT_PROTO);
+		}
+		log_debug("stderr channel to %s port %u", s->peer.host,
+		    s->hs.port);
+	}
+	read_field(s, "user name");
+	read_field(s, "password");
+	read_field(s, "command");
+	log_escape(s->user, sizeof(s->user), s->hs.user);
+}
+
+/* Milliseconds to wait after a refused login: the delay with +-10% jitter. */
+static long
+fail_delay_ms(long base)
+{
+	unsigned int r = 0;
+
+	if (base <= 0)
+		return 0;
+	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		r = (unsigned int)getpid();
+	return base - base / 10 + (long)(r % (unsigned int)(base / 5 + 1));
+}
+
+/*
+ * Every login refusal ends here, whatever its cause, and is answered at
+ * the same moment after the credentials arrived, so neither the text nor
+ * the time tells an unknown user from a wrong password.
+ */
+static void __attribute__((noreturn))
+refuse_login(struct session *s, const char *reason)
+{
+	struct timespec until = s->auth_start, rest;
+	long ms = fail_delay_ms(s->conf->fail_delay_ms);
+
+	log_auth("login refused for user \"%s\" from %s port %u: %s", s->user,
+	    s->peer.host, s->peer.port, reason);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until,
+	    &rest) == EINTR)
+		;
+	authpam_close(&s->pam);
+	refuse(s, PROTO_TXT_LOGIN, SESSION_EXIT_LOGIN);
+}
+
+/* Copies an account so later lookups (PAM's included) cannot change it. */
+static int
+copy_account(struct passwd *dst, const char *name)
+{
+	struct passwd *pw;
+
+	errno = 0;
+	if ((pw = getpwnam(name)) == NULL)
+		return -1;
+	*dst = *pw;
+	dst->pw_passwd = NULL;
+	if ((dst->pw_name = strdup(pw->pw_name)) == NULL ||
+	    (dst->pw_dir = strdup(pw->pw_dir)) == NULL ||
+	    (dst->pw_shell = strdup(pw->pw_shell)) == NULL ||
+	    (dst->pw_gecos = strdup("")) == NULL)
+		fatal("strdup");
+	return 0;
+}
+
+/*
+ * Authentication and account checks.  Root, an empty password, an
+ * unknown user and every PAM refusal all end in refuse_login().
+ */
+static void
+phase_auth(struct session *s)
+{
+	enum authpam_result r;
+	const char *user;
+	struct passwd pw;
+
+	clock_gettime(CLOCK_MONOTONIC, &s->auth_start);
+	if (!s->conf->allow_root && copy_account(&pw, s->hs.user) == 0 &&
+	    pw.pw_uid == 0)
+		refuse_login(s, "root login refused");
+	if (s->hs.pass[0] == '\0')
+		refuse_login(s, "empty password");
+	r = authpam_login(&s->pam, s->conf->pam_service, s->hs.user,
+	    s->peer.host, s->hs.pass);
+	proto_wipe(&s->hs);
+	if (r != AUTHPAM_OK)
+		refuse_login(s, s->pam.pamh != NULL ?
+		    pam_strerror(s->pam.pamh, s->pam.last) : s->pam.reason);
+	if ((user = authpam_user(&s->pam)) == NULL ||
+	    copy_account(&s->pw, user) == -1)
+		refuse_login(s, "no such account after PAM");
+	if (s->pw.pw_uid == 0 && !s->conf->allow_root)
+		refuse_login(s, "root login refused");
+	if (s->pw.pw_shell[0] == '\0' &&
+	    (s->pw.pw_shell = strdup("/bin/sh")) == NULL)
+		fatal("strdup");
+	s->shell = s->pw.pw_shell;
+}
+
+/*
+ * In the user's process: drop root for good, reach the home directory,
+ * check the shell, build the environment.  Every failure here still gets
+ * its "\x01" answer, since the success byte has not been sent.
+ */
+static void
+child_prepare(struct session *s, struct spawn *sp)
+{
+	char msg[PROTO_MSG_MAX];
+	char **pamenv;
+
+	if (privdrop_permanently(&s->pw) == -1)
+		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
+	if (chdir(s->pw.pw_dir) == -1) {
+		log_warn("user \"%s\": home directory %s", s->user,
+		    s->pw.pw_dir);
+		refuse(s, PROTO_TXT_NO_DIR, SESSION_EXIT_ERROR);
+	}
+	if (access(s->shell, X_OK) == -1) {
+		snprintf(msg, sizeof(msg), "%s: %s", s->shell, strerror(errno));
+		log_warnx("user \"%s\": %s", s->user, msg);
+		refuse(s, msg, SESSION_EXIT_ERROR);
+	}
+	pamenv = authpam_env(&s->pam);
+	sp->shell = s->shell;
+	sp->cmd = s->hs.cmd;
+	sp->sock = s->sock;
+	sp->errfd = s->errfd;
+	if ((sp->env = spawn_env(&s->pw, s->shell, pamenv)) == NULL)
+		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
+}
+
+/*
+ * The user's process.  Without a stderr channel there is nothing to
+ * relay and it becomes the command itself; with one it forks the command
+ * and relays the client's signal bytes to it until it ends.
+ */
+static void __attribute__((noreturn))
+child_main(struct session *s)
+{
+	struct spawn sp;
+	sigset_t chld;
+	int sigfd;
+	pid_t pid;
+
+	child_prepare(s, &sp);
+	if (s->errfd == -1)
+		spawn_exec(&sp);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &chld, NULL) == -1 ||
+	    (sigfd = signalfd(-1, &chld, SFD_CLOEXEC)) == -1)
+		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
+	if ((pid = fork()) == -1) {
+		log_warn("fork");
+		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
+	}
+	if (pid == 0)
+		spawn_exec(&sp);
+	close(s->sock);
+	(void)relay_run(s->errfd, pid, sigfd);
+	_exit(0);
+}
+
+/*
+ * Still root, after a successful login: groups, PAM credentials and
+ * session, then the user's process.  From the fork on this process holds
+ * no socket; it waits and closes the PAM session.
+ */
+static void __attribute__((noreturn))
+phase_session(struct session *s)
+{
+	int status;
+	pid_t pid, p;
+
+	alarm(0);
+	if (privdrop_groups(&s->pw) == -1 || authpam_open(&s->pam) !=
+	    AUTHPAM_OK) {
+		log_warnx("user \"%s\" from %s port %u: session refused: %s",
+		    s->user, s->peer.host, s->peer.port, s->pam.reason != NULL ?
+		    s->pam.reason : "groups");
+		authpam_close(&s->pam);
+		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
+	}
+	log_auth("login accepted for user \"%s\" (uid %lu) from %s port %u",
+	    s->user, (unsigned long)s->pw.pw_uid, s->peer.host, s->peer.port);
+	if ((pid = fork()) == -1) {
+		log_warn("fork");
+		authpam_close(&s->pam);
+		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
+	}
+	if (pid == 0)
+		child_main(s);
+	close(s->sock);
+	if (s->errfd != -1)
+		close(s->errfd);
+	while ((p = waitpid(pid, &status, 0)) == -1 && errno == EINTR)
+		;
+	authpam_close(&s->pam);
+	log_info("session closed for user \"%s\" from %s port %u", s->user,
+	    s->peer.host, s->peer.port);
+	exit(SESSION_EXIT_OK);
+}
+
+/*
+ * Serves the connection on sock, in a process of its own, as root.  The
+ * login grace time covers everything up to the PAM session: reads wait
+ * no longer than it, and an alarm ends the process if PAM itself stalls.
+ */
+void
+session_run(int sock, const struct rexecd_conf *conf)
+{
+	struct session *s = &sess;
+
+	s->conf = conf;
+	s->sock = sock;
+	s->errfd = -1;
+	proto_init(&s->hs);
+	netio_deadline(&s->deadline, conf->grace_ms);
+	alarm((unsigned int)(conf->grace_ms / 1000 + 2));
+	if (netio_endpoints(sock, &s->peer, &s->local) == -1) {
+		log_warn("getpeername");
+		exit(SESSION_EXIT_ERROR);
+	}
+	log_debug("connection from %s port %u", s->peer.host, s->peer.port);
+	phase_handshake(s);
+	phase_auth(s);
+	phase_session(s);
+}

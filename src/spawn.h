@@ -1,0 +1,19 @@
+/* spawn.h: the command's environment and its exec. */
+#ifndef SPAWN_H
+#define SPAWN_H
+
+#include <pwd.h>
+
+struct spawn {
+	char *shell;	    /* the login shell, /bin/sh if empty */
+	char *cmd;	    /* the command from the client */
+	char **env;	    /* from spawn_env() */
+	int sock;	    /* primary socket: stdin, stdout */
+	int errfd;	    /* stderr channel, or -1: stderr to sock */
+};
+
+int spawn_env_allowed(const char *);
+char **spawn_env(const struct passwd *, const char *, char *const *);
+void spawn_exec(const struct spawn *) __attribute__((noreturn));
+
+#endif
