@@ -1,0 +1,210 @@
+/*
+ * main.c: in.rexecd's command line.  Without -l the connection is on
+ * descriptor 0 (inetd, xinetd, systemd Accept=yes) and this process
+ * serves it; with -l, or with sockets from the service manager, it is
+ * the standalone daemon.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "listen.h"
+#include "log.h"
+#include "session.h"
+
+enum {
+	OPT_PAM_SERVICE = 256,
+	OPT_ALLOW_ROOT,
+	OPT_GRACE,
+	OPT_CONNECT_TIMEOUT,
+	OPT_FAIL_DELAY
+};
+
+static const struct option longopts[] = {
+	{ "debug", no_argument, NULL, 'd' },
+	{ "listen", required_argument, NULL, 'l' },
+	{ "pam-service", required_argument, NULL, OPT_PAM_SERVICE },
+	{ "allow-root", no_argument, NULL, OPT_ALLOW_ROOT },
+	{ "login-grace-time", required_argument, NULL, OPT_GRACE },
+	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
+	{ "fail-delay", required_argument, NULL, OPT_FAIL_DELAY },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: in.rexecd [-d] [-l ADDR:PORT]... [--pam-service NAME] [--allow-root]\n"
+"                 [--login-grace-time SECONDS] [--connect-timeout SECONDS]\n"
+"                 [--fail-delay SECONDS]\n"
+"\n"
+"Serves rexec (TCP port 512).  Without -l the connection is on standard\n"
+"input (inetd, xinetd, systemd Accept=yes).\n"
+"\n"
+"  -d, --debug               log to stderr instead of syslog, with debug lines\n"
+"  -l, --listen ADDR:PORT    standalone daemon on ADDR:PORT, [ADDR6]:PORT or\n"
+"                            :PORT (every address); repeatable\n"
+"      --pam-service NAME    PAM service (default: rexec)\n"
+"      --allow-root          let uid 0 log in (default: refused)\n"
+"      --login-grace-time S  time to send the handshake and authenticate\n"
+"                            (default: 30)\n"
+"      --connect-timeout S   time to connect the stderr channel (default: 5)\n"
+"      --fail-delay S        answer every refused login S seconds (+-10%%)\n"
+"                            after the credentials arrived (default: 2)\n"
+"  -h, --help                this text\n"
+"  -V, --version             the version\n");
+}
+
+/* Parses seconds with up to three decimals into milliseconds, or -1. */
+static long
+parse_seconds(const char *s, long max_s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > max_s)
+		return -1;
+	return (long)(v * 1000 + 0.5);
+}
+
+static long
+seconds_arg(const char *opt, const char *s, long min_ms, long max_s)
+{
+	long ms = parse_seconds(s, max_s);
+
+	if (ms < min_ms) {
+		fprintf(stderr, "in.rexecd: %s: bad number of seconds \"%s\"\n",
+		    opt, s);
+		exit(2);
+	}
+	return ms;
+}
+
+static void
+parse_args(int argc, char **argv, struct rexecd_conf *c)
+{
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "dl:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			c->debug = 1;
+			break;
+		case 'l':
+			if (c->nlisten == CONF_MAX_LISTEN) {
+				fprintf(stderr, "in.rexecd: too many -l\n");
+				exit(2);
+			}
+			c->listen[c->nlisten++] = optarg;
+			break;
+		case OPT_PAM_SERVICE:
+			c->pam_service = optarg;
+			break;
+		case OPT_ALLOW_ROOT:
+			c->allow_root = 1;
+			break;
+		case OPT_GRACE:
+			c->grace_ms = seconds_arg("--login-grace-time", optarg,
+			    1000, 3600);
+			break;
+		case OPT_CONNECT_TIMEOUT:
+			c->connect_ms = seconds_arg("--connect-timeout", optarg,
+			    1, 600);
+			break;
+		case OPT_FAIL_DELAY:
+			c->fail_delay_ms = seconds_arg("--fail-delay", optarg,
+			    0, 60);
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("in.rexecd (rexecd) %s\n", REXECD_VERSION);
+			exit(0);
+		default:
+			usage(stderr);
+			exit(2);
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		exit(2);
+	}
+}
+
+/* Makes sure 0, 1 and 2 are open, so no socket can land on them. */
+static void
+sanitize_fds(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
+		;
+	if (fd > 2)
+		close(fd);
+}
+
+/*
+ * inetd mode: moves the connection off descriptor 0 and points 0 and 1
+ * (and 2, unless -d logs there) at /dev/null, so nothing this process
+ * prints can reach the client by accident.
+ */
+static int
+take_inetd_socket(const struct rexecd_conf *c)
+{
+	int sock, type, null;
+	socklen_t len = sizeof(type);
+
+	if (getsockopt(0, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
+	    type != SOCK_STREAM)
+		fatalx("standard input is not a stream socket: run me from "
+		    "inetd or systemd, or use -l ADDR:PORT");
+	if ((sock = fcntl(0, F_DUPFD_CLOEXEC, 3)) == -1 ||
+	    (null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
+		fatal("descriptors");
+	if (dup2(null, 0) == -1 || dup2(null, 1) == -1 ||
+	    (!c->debug && dup2(null, 2) == -1))
+		fatal("dup2");
+	close(null);
+	return sock;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct rexecd_conf conf = {
+		.pam_service = "rexec",
+		.grace_ms = 30000,
+		.connect_ms = 5000,
+		.fail_delay_ms = 2000,
+	};
+	struct listen_set ls = { .n = 0 };
+	int i;
+
+	parse_args(argc, argv, &conf);
+	sanitize_fds();
+	log_init("in.rexecd", conf.debug);
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		fatal("signal");
+	if (listen_inherit(&ls) == -1)
+		fatal("LISTEN_FDS");
+	for (i = 0; i < conf.nlisten; i++)
+		if (listen_open(&ls, conf.listen[i]) == -1)
+			fatal("listen %s", conf.listen[i]);
+	if (ls.n == 0)
+		session_run(take_inetd_socket(&conf), &conf);
+	listen_announce(&ls);
+	listen_loop(&ls, &conf);
+}

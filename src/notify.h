@@ -1,0 +1,7 @@
+/* notify.h: readiness and stopping notices to the service manager. */
+#ifndef NOTIFY_H
+#define NOTIFY_H
+
+void notify_send(const char *);
+
+#endif
