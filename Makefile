@@ -32,6 +32,9 @@ $(B):
 
 include mk/*.mk
 
+check: deps all
+	$(MAKE) --no-print-directory $(CHECK_TARGETS)
+
 clean:
 	rm -rf $(B)
 
