@@ -159,18 +159,24 @@ sanitize_fds(void)
 /*
  * inetd mode: moves the connection off descriptor 0 and points 0 and 1
  * (and 2, unless -d logs there) at /dev/null, so nothing this process
- * prints can reach the client by accident.
+ * prints can reach the client by accident.  A listening socket on 0
+ * (inetd "wait", systemd Accept=no with StandardInput=socket) is
+ * reported through *listening: the caller serves it as a daemon.
  */
 static int
-take_inetd_socket(const struct rexecd_conf *c)
+take_inetd_socket(const struct rexecd_conf *c, int *listening)
 {
-	int sock, type, null;
+	int sock, type, acc = 0, null;
 	socklen_t len = sizeof(type);
 
 	if (getsockopt(0, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
 	    type != SOCK_STREAM)
 		fatalx("standard input is not a stream socket: run me from "
 		    "inetd or systemd, or use -l ADDR:PORT");
+	len = sizeof(acc);
+	if (getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) == -1)
+		fatal("SO_ACCEPTCONN");
+	*listening = acc;
 	if ((sock = fcntl(0, F_DUPFD_CLOEXEC, 3)) == -1 ||
 	    (null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
 		fatal("descriptors");
@@ -191,7 +197,7 @@ main(int argc, char **argv)
 		.fail_delay_ms = 2000,
 	};
 	struct listen_set ls = { .n = 0 };
-	int i;
+	int i, sock, listening;
 
 	parse_args(argc, argv, &conf);
 	sanitize_fds();
@@ -203,8 +209,14 @@ main(int argc, char **argv)
 	for (i = 0; i < conf.nlisten; i++)
 		if (listen_open(&ls, conf.listen[i]) == -1)
 			fatal("listen %s", conf.listen[i]);
-	if (ls.n == 0)
-		session_run(take_inetd_socket(&conf), &conf);
+	if (ls.n == 0) {
+		sock = take_inetd_socket(&conf, &listening);
+		if (!listening)
+			session_run(sock, &conf);
+		if (fcntl(sock, F_SETFL, O_NONBLOCK) == -1)
+			fatal("O_NONBLOCK");
+		ls.fd[ls.n++] = sock;
+	}
 	listen_announce(&ls);
 	listen_loop(&ls, &conf);
 }
