@@ -1,0 +1,42 @@
+# `make install` and `make uninstall` (docs/INSTALL.md); `make check-install`
+# tests what was installed (root: real users, PAM, inetd).
+#
+#   make install [DESTDIR=/pkg] [PREFIX=/usr/local] [SBINDIR=...] ...
+#   make uninstall            (the same variables as for install)
+#
+# The units go where systemd looks for them: $(PREFIX)/lib/systemd/system
+# is on its path for the prefixes /usr and /usr/local; with any other
+# prefix pass SYSTEMDUNITDIR=/etc/systemd/system.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/rexecd
+SYSCONFDIR ?= /etc
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+DESTDIR ?=
+
+# The client and its page, once their rules exist (mk/client.mk, man/).
+INSTALL_REXEC = $(if $(wildcard mk/client.mk),$(B)/rexec)
+INSTALL_REXEC_MAN = $(wildcard man/rexec.1)
+
+INSTALL_ENV = DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SBINDIR='$(SBINDIR)' \
+	BINDIR='$(BINDIR)' MANDIR='$(MANDIR)' DATADIR='$(DATADIR)' \
+	SYSCONFDIR='$(SYSCONFDIR)' SYSTEMDUNITDIR='$(SYSTEMDUNITDIR)' \
+	B='$(B)' REXEC_BIN='$(INSTALL_REXEC)' REXEC_MAN='$(INSTALL_REXEC_MAN)'
+
+install: all $(INSTALL_REXEC)
+	@$(INSTALL_ENV) sh mk/install.sh install
+
+uninstall:
+	@$(INSTALL_ENV) sh mk/install.sh uninstall
+
+PYTEST ?= /usr/bin/python3 -m pytest
+PYTEST_FLAGS ?= -q -p no:cacheprovider
+
+check-install: all $(INSTALL_REXEC)
+	REXECD_B='$(B)' $(PYTEST) $(PYTEST_FLAGS) tests/install
+
+CHECK_TARGETS += check-install
+
+.PHONY: install uninstall check-install
