@@ -1,0 +1,323 @@
+/*
+ * rexec.c: rexec(1), run one command on a host through its rexec
+ * service.  This file reads the command line and runs the steps in
+ * order; see cli.h for where each step lives.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#ifndef REXECD_VERSION
+#define REXECD_VERSION "unknown"
+#endif
+
+enum { OPT_HELP = 256, OPT_VERSION, OPT_PASSFILE };
+
+static const char usage_text[] =
+    "usage: rexec [-nNS] [-4 | -6] [-l user] [-p port] [-t seconds]\n"
+    "             [--password-file file] host command [arg ...]\n";
+
+static const char help_text[] =
+    "Run a command on host through its rexec service (TCP port 512).\n"
+    "\n"
+    "  -4, -6          use IPv4 only, or IPv6 only\n"
+    "  -l user         remote user name (default: the ~/.netrc login for\n"
+    "                  host, else the local login name)\n"
+    "  -n              send no stdin: the command reads end of file\n"
+    "  -N              no stderr channel: the remote stderr comes with\n"
+    "                  stdout, and signals are not forwarded\n"
+    "  -p port         port number or service name (default 512)\n"
+    "  -S              exit with the remote command's exit status\n"
+    "  -t seconds      time limit for connecting, for the connect-back and\n"
+    "                  for the server's reply; 0 for none (default 30)\n"
+    "  --password-file file\n"
+    "                  take the password from the first line of file\n"
+    "  --help, --version\n"
+    "\n"
+    "Password sources, first found: --password-file, $REXEC_PASSWORD,\n"
+    "~/.netrc (mode 0600 only), a prompt when stdin is a terminal.\n"
+    "\n"
+    "Exit status: 0 success (with -S: the remote status), 1 refused by\n"
+    "the server, 2 usage error or no usable credentials, 3 connection,\n"
+    "timeout or protocol failure, 4 with -S: the status did not arrive.\n";
+
+static void __attribute__((noreturn))
+usage(const char *why)
+{
+	if (why != NULL)
+		cli_msg_warnx("%s", why);
+	(void)fputs(usage_text, stderr);
+	exit(CLI_EXIT_USAGE);
+}
+
+/* Opens /dev/null on any closed fd 0-2, so that no socket lands there. */
+static void
+std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (open("/dev/null", O_RDWR | O_CLOEXEC) != fd)
+			exit(CLI_EXIT_USAGE);
+	}
+}
+
+/* Reports an unknown option or a missing argument, then exits. */
+static void __attribute__((noreturn))
+bad_option(int ch, const char *word)
+{
+	char opt[3] = { '-', (char)optopt, '\0' };
+	int is_long = optopt == 0 || optopt >= OPT_HELP;
+
+	if (ch == ':')
+		cli_msg_warnx("%s: needs an argument", is_long ? word : opt);
+	else if (!is_long)
+		cli_msg_warnx("%s: unknown option", opt);
+	else if (optopt != 0)
+		cli_msg_warnx("%s: takes no argument", word);
+	else
+		cli_msg_warnx("%s: unknown option", word);
+	usage(NULL);
+}
+
+/* A decimal number in [lo, hi], or -1. */
+static long
+number(const char *s, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+		return -1;
+	return v;
+}
+
+/* Turns -p's argument (a number or a TCP service name) into digits. */
+static const char *
+port_arg(const char *s)
+{
+	static char buf[8];
+	struct servent *se;
+	long v;
+
+	if (*s >= '0' && *s <= '9') {
+		if ((v = number(s, 1, 65535)) == -1)
+			usage("-p: not a port number (1-65535)");
+	} else {
+		if ((se = getservbyname(s, "tcp")) == NULL)
+			usage("-p: unknown service name");
+		v = ntohs((unsigned short)se->s_port);
+	}
+	(void)snprintf(buf, sizeof(buf), "%ld", v);
+	return buf;
+}
+
+/* Joins the words after the host with single spaces, as rsh(1) does. */
+static char *
+join_words(int argc, char **argv)
+{
+	size_t size = 1, off = 0, n;
+	char *s;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		size += strlen(argv[i]) + 1;
+	if ((s = malloc(size)) == NULL)
+		return NULL;
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			s[off++] = ' ';
+		n = strlen(argv[i]);
+		memcpy(s + off, argv[i], n);
+		off += n;
+	}
+	s[off] = '\0';
+	return s;
+}
+
+/* Applies one option from getopt_long to o; exits on the ones that end. */
+static void
+set_option(int ch, struct cli_opts *o, char **argv)
+{
+	switch (ch) {
+	case '4':
+	case '6':
+		if (o->family != AF_UNSPEC)
+			usage("-4 and -6 exclude each other");
+		o->family = ch == '4' ? AF_INET : AF_INET6;
+		break;
+	case 'l':
+		if (*optarg == '\0')
+			usage("-l: empty user name");
+		o->user = optarg;
+		break;
+	case 'n':
+		o->nostdin = 1;
+		break;
+	case 'N':
+		o->nostderr = 1;
+		break;
+	case 'p':
+		o->port = port_arg(optarg);
+		break;
+	case 'S':
+		o->status = 1;
+		break;
+	case 't':
+		if ((o->timeout = (int)number(optarg, 0, 86400)) == -1)
+			usage("-t: not a number of seconds (0-86400)");
+		break;
+	case OPT_PASSFILE:
+		o->passfile = optarg;
+		break;
+	case OPT_HELP:
+		(void)fputs(usage_text, stdout);
+		(void)fputs(help_text, stdout);
+		exit(CLI_EXIT_OK);
+	case OPT_VERSION:
+		printf("rexec (rexecd) %s\n", REXECD_VERSION);
+		exit(CLI_EXIT_OK);
+	default:
+		bad_option(ch, argv[optind - 1]);
+	}
+}
+
+/* Reads the command line into o; exits on --help, --version and errors. */
+static void
+parse_args(int argc, char **argv, struct cli_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "password-file", required_argument, NULL, OPT_PASSFILE },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	opterr = 0;
+	o->family = AF_UNSPEC;
+	o->port = "512";
+	o->timeout = CLI_DEFAULT_TIMEOUT;
+	while ((ch = getopt_long(argc, argv, "+:46l:nNp:St:", longopts,
+	    NULL)) != -1)
+		set_option(ch, o, argv);
+	if (argc - optind < 2)
+		usage(argc - optind < 1 ? "no host" : "no command");
+	o->host = argv[optind];
+	if (*o->host == '\0')
+		usage("empty host name");
+	o->command = join_words(argc - optind - 1, argv + optind + 1);
+	if (o->command == NULL) {
+		cli_msg_warn("malloc");
+		exit(CLI_EXIT_USAGE);
+	}
+	if (o->command[0] == '\0')
+		usage("empty command");
+}
+
+/* With -S, replaces the command by its wrapped form. */
+static void
+wrap_command(struct cli_opts *o, struct cli_status *st)
+{
+	char *wrapped;
+
+	if (cli_status_init(st) == -1) {
+		cli_msg_warn("getrandom");
+		exit(CLI_EXIT_USAGE);
+	}
+	if ((wrapped = cli_status_wrap(st, o->command)) == NULL) {
+		cli_msg_warn("malloc");
+		exit(CLI_EXIT_USAGE);
+	}
+	free(o->command);
+	o->command = wrapped;
+}
+
+/* The exit status once the relay is over (see rexec(1), EXIT STATUS). */
+static int
+final_status(const struct cli_opts *o, const struct cli_status *st,
+    const struct cli_io_result *res, int relay_rv)
+{
+	if (res->ended_by != 0) {
+		cli_sig_restore();
+		(void)raise(res->ended_by);
+		return CLI_EXIT_SIGNAL + res->ended_by;
+	}
+	if (relay_rv == -1 || res->lost)
+		return CLI_EXIT_CONN;
+	if (!o->status)
+		return CLI_EXIT_OK;
+	if (st->code >= 0)
+		return st->code;
+	if (res->forwarded != 0)
+		return CLI_EXIT_SIGNAL + res->forwarded;
+	cli_msg_warnx("%s: the remote command's exit status did not arrive",
+	    o->host);
+	return CLI_EXIT_NOSTATUS;
+}
+
+/* Runs the steps in order; returns the exit status. */
+static int
+run(struct cli_opts *o)
+{
+	static struct cli_creds creds;
+	static struct cli_status st;
+	struct cli_conn c;
+	struct cli_early early;
+	struct cli_io_result res;
+	int code, rv;
+
+	if (o->status)
+		wrap_command(o, &st);
+	if (strlen(o->command) > PROTO_CMD_MAX) {
+		cli_msg_warnx("command too long (at most %d bytes%s)",
+		    PROTO_CMD_MAX, o->status ? ", with the -S wrapper" : "");
+		return CLI_EXIT_USAGE;
+	}
+	if (cli_creds_get(o, &creds) == -1)
+		return CLI_EXIT_USAGE;
+	if (cli_conn_open(o, &c) == -1) {
+		cli_creds_wipe(&creds);
+		return CLI_EXIT_CONN;
+	}
+	code = cli_handshake(o, &c, &creds, &early);
+	if (code == CLI_EXIT_OK) {
+		rv = cli_io_relay(o, &c, &early, o->status ? &st : NULL, &res);
+		code = final_status(o, &st, &res, rv);
+	}
+	close(c.fd);
+	if (c.errfd != -1)
+		close(c.errfd);
+	return code;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli_opts o;
+	int code;
+
+	std_fds();
+	(void)signal(SIGPIPE, SIG_IGN);
+	parse_args(argc, argv, &o);
+	code = run(&o);
+	free(o.command);
+	return code;
+}
