@@ -27,18 +27,19 @@ log_init(const char *name, int tostderr)
 		openlog(name, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
-static void
+/* Formats one message; a message cut at 1 KiB is still logged. */
+static void __attribute__((format(printf, 2, 0)))
 vlog(int pri, const char *fmt, va_list ap, const char *err)
 {
 	char msg[1024];
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (log_stderr) {
 		if (err != NULL)
-			fprintf(stderr, "%s[%ld]: %s: %s\n", log_name,
+			(void)fprintf(stderr, "%s[%ld]: %s: %s\n", log_name,
 			    (long)getpid(), msg, err);
 		else
-			fprintf(stderr, "%s[%ld]: %s\n", log_name,
+			(void)fprintf(stderr, "%s[%ld]: %s\n", log_name,
 			    (long)getpid(), msg);
 		return;
 	}
@@ -139,7 +140,7 @@ log_escape(char *buf, size_t size, const char *s)
 
 	if (size == 0)
 		return "";
-	for (i = 0; p[i] != '\0' && i < LOG_ESCAPE_MAX; i++) {
+	for (i = 0; i < LOG_ESCAPE_MAX && p[i] != '\0'; i++) {
 		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' &&
 		    p[i] != '"') {
 			if (o + 1 >= size)

@@ -52,7 +52,7 @@ netio_addr_fill(struct netio_addr *a, const struct sockaddr *sa,
 	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
 	const char *h;
 
-	if (len > sizeof(a->ss))
+	if (len < sizeof(sa_family_t) || len > sizeof(a->ss))
 		return -1;
 	memcpy(&a->ss, sa, len);
 	a->len = len;
@@ -78,7 +78,7 @@ netio_addr_fill(struct netio_addr *a, const struct sockaddr *sa,
 int
 netio_endpoints(int fd, struct netio_addr *peer, struct netio_addr *local)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = { 0 };
 	socklen_t len = sizeof(ss);
 
 	if (getpeername(fd, (struct sockaddr *)&ss, &len) == -1 ||

@@ -197,7 +197,8 @@ proto_format_refusal(char *buf, size_t size, const char *text)
 	if (n > size - 2)
 		n = size - 2;
 	buf[0] = PROTO_REFUSED;
-	memcpy(buf + 1, text, n);
+	/* wire bytes with a length, not a C string */
+	memcpy(buf + 1, text, n); /* NOLINT(bugprone-not-null-terminated-result) */
 	buf[n + 1] = '\n';
 	return n + 2;
 }

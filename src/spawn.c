@@ -79,22 +79,25 @@ spawn_env(const struct passwd *pw, const char *shell, char *const *pamenv)
 	if ((env[k++] = make_var("HOME", pw->pw_dir)) == NULL ||
 	    (env[k++] = make_var("SHELL", shell)) == NULL ||
 	    (env[k++] = make_var("USER", pw->pw_name)) == NULL ||
-	    (env[k++] = make_var("LOGNAME", pw->pw_name)) == NULL)
-		return NULL;
-	env[k++] = NULL; /* PATH's place */
+	    (env[k++] = make_var("LOGNAME", pw->pw_name)) == NULL ||
+	    (env[k++] = make_var("PATH", DEFAULT_PATH)) == NULL)
+		goto fail;
 	for (i = 0; i < n; i++) {
 		if (!spawn_env_allowed(pamenv[i]))
 			continue;
-		if (strncmp(pamenv[i], "PATH=", 5) == 0)
+		if (strncmp(pamenv[i], "PATH=", 5) == 0) {
+			free(env[4]);
 			env[4] = pamenv[i];
-		else
+		} else
 			env[k++] = pamenv[i];
 	}
-	if (env[4] == NULL && (env[4] = make_var("PATH", DEFAULT_PATH)) ==
-	    NULL)
-		return NULL;
 	env[k] = NULL;
 	return env;
+fail:
+	for (i = 0; i < k; i++)
+		free(env[i]);
+	free(env);
+	return NULL;
 }
 
 /* Puts every signal back to its default and unblocks them all. */
