@@ -3,14 +3,19 @@
 The servers under test are Debian's historical netkit in.rexecd (package
 rsh-server), run per connection by systemd-socket-activate as inetd
 would, and this project's build/in.rexecd in standalone mode (skipped
-while it is not built).  Scripted fake servers live in fakeserver.py.
+while it is not built) with the e2e harness's private PAM service
+(pam_unix nodelay) and --fail-delay 0, so refusals come at once.
+Scripted fake servers live in fakeserver.py.  The fleet fixture runs 32
+of our servers on 127.0.0.2 ... 127.0.0.33 for test_many_hosts.py.
 """
+import importlib.util
 import os
 import re
 import secrets
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -23,6 +28,25 @@ NETKIT = Path("/usr/sbin/in.rexecd")
 VERSION = (ROOT / "VERSION").read_text().strip()
 
 RUN_TIMEOUT = 60  # a guard against hangs, never an assertion
+
+
+def _load_e2e_conftest():
+    """tests/e2e/conftest.py as a module of its own name, leaving
+    sys.path as it was (it adds its directory to import its helpers)."""
+    path = ROOT / "tests" / "e2e" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("rxt_e2e_conftest", path)
+    mod = importlib.util.module_from_spec(spec)
+    saved = list(sys.path)
+    try:
+        spec.loader.exec_module(mod)
+    finally:
+        sys.path[:] = saved
+    return mod
+
+
+# A private PAM service (/etc/pam.d/rxt-*: pam_unix nodelay), made once
+# per session when a test needs our server and removed at the end.
+pam_service = _load_e2e_conftest().pam_service
 
 
 class User:
@@ -139,12 +163,18 @@ def start_netkit(tmp, addr="127.0.0.1"):
     return srv
 
 
-def start_ours(tmp):
+def ours_argv(pam):
+    """Our server's options for tests: the private PAM service and no
+    delay before a refusal."""
+    return [str(OURS), "-d", "--pam-service", pam.name, "--fail-delay", "0"]
+
+
+def start_ours(tmp, pam):
     procs, ports = [], []
     for i, addr in enumerate(["127.0.0.1:0", "[::1]:0"]):
         out_path, err_path = tmp / f"ours{i}.out", tmp / f"ours{i}.err"
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
-            proc = subprocess.Popen([str(OURS), "-d", "-l", addr],
+            proc = subprocess.Popen([*ours_argv(pam), "-l", addr],
                                     stdin=subprocess.DEVNULL, stdout=out,
                                     stderr=err)
         procs.append(proc)
@@ -165,7 +195,7 @@ def server(request, user, tmp_path_factory):
     else:
         if not OURS.exists():
             pytest.skip(f"{OURS} is not built yet")
-        srv = start_ours(tmp)
+        srv = start_ours(tmp, request.getfixturevalue("pam_service"))
     yield srv
     srv.stop()
 
@@ -212,3 +242,91 @@ def client_env(home, password=None):
     if password is not None:
         e["REXEC_PASSWORD"] = password
     return e
+
+
+# --- many hosts: 32 of our servers, one per loopback address ----------------
+
+FLEET = [f"127.0.0.{n}" for n in range(2, 34)]
+
+
+class Fleet:
+    """Our server as 32 hosts: one process per address in FLEET, all on
+    one port (pdsh and clush run the same command line for every host).
+    Each host's debug log is in its own file, kept across restarts."""
+
+    def __init__(self, tmp, pam):
+        self.tmp, self.pam = tmp, pam
+        self.hosts = list(FLEET)
+        self.procs = {}
+        self.starts = 0
+        for attempt in range(3):  # the free port may be taken meanwhile
+            self.port = free_port(FLEET[0])
+            try:
+                self._start_all()
+                return
+            except RuntimeError:
+                self.stop_all()
+                if attempt == 2:
+                    raise
+
+    def _launch(self, host):
+        self.starts += 1
+        out_path = self.tmp / f"{host}.{self.starts}.out"
+        log_path = self.logpath(host)
+        with open(out_path, "wb") as out, open(log_path, "ab") as log:
+            self.procs[host] = subprocess.Popen(
+                [*ours_argv(self.pam), "-l", f"{host}:{self.port}"],
+                stdin=subprocess.DEVNULL, stdout=out, stderr=log)
+        return out_path
+
+    def _start_all(self):
+        outs = {host: self._launch(host) for host in self.hosts}
+        for host, out_path in outs.items():
+            wait_for_line(out_path, r"^in\.rexecd: listening on "
+                          + re.escape(f"{host}:{self.port}") + "$",
+                          self.procs[host])
+
+    def start(self, host):
+        """Starts the server of host again after stop()."""
+        out_path = self._launch(host)
+        wait_for_line(out_path, r"^in\.rexecd: listening on ",
+                      self.procs[host])
+
+    def stop(self, host):
+        """Stops the server of host: its address then refuses connections."""
+        proc = self.procs.pop(host)
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    def stop_all(self):
+        for host in list(self.procs):
+            self.stop(host)
+
+    def logpath(self, host):
+        return self.tmp / f"{host}.log"
+
+    def log(self, host):
+        return self.logpath(host).read_text(errors="replace")
+
+    def connections(self, host):
+        """How many connections the server of host has taken."""
+        return len(re.findall(r"\]: connection from \S+ port \d+$",
+                              self.log(host), re.M))
+
+    def accepted(self, host, user):
+        """How many logins of user the server of host has accepted."""
+        return self.log(host).count(f'login accepted for user "{user}" ')
+
+
+@pytest.fixture(scope="module")
+def fleet(user, pam_service, tmp_path_factory):
+    """32 of our servers on 127.0.0.2 ... 127.0.0.33, one port for all."""
+    if not OURS.exists():
+        pytest.skip(f"{OURS} is not built yet")
+    f = Fleet(tmp_path_factory.mktemp("fleet"), pam_service)
+    yield f
+    f.stop_all()
