@@ -32,7 +32,7 @@ $(B):
 
 include mk/*.mk
 
-check: deps all
+check: deps-test all
 	$(MAKE) --no-print-directory $(CHECK_TARGETS)
 
 clean:

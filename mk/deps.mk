@@ -1,9 +1,23 @@
-# `make deps`: the Debian packages the build and the tests need (root only).
-DEPS = build-essential libpam0g-dev libcmocka-dev python3-pytest \
-	systemd rsh-server tini iproute2 passwd
-deps:
-	@missing=$$(for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# `make deps`: the Debian packages the build needs; `make deps-test`: those
+# the tests need too.  Fragments add theirs with DEPS += / TEST_DEPS +=.
+# Both install through apt-get what is missing, and need root for that.
+DEPS += build-essential libpam0g-dev
+TEST_DEPS += libcmocka-dev python3-pytest systemd passwd procps iproute2 \
+	util-linux tini rsh-server openbsd-inetd mandoc pdsh clustershell \
+	nmap fail2ban libuid-wrapper libnss-wrapper libpam-wrapper \
+	clang llvm libclang-rt-14-dev clang-tidy clang-tools cppcheck
+
+apt_install = missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
-		if [ "$$(id -u)" != 0 ]; then echo "make deps: as root, apt-get install $$missing" >&2; exit 1; fi; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		if [ "$$(id -u)" != 0 ]; then echo "make: as root, apt-get install $$missing" >&2; exit 1; fi; \
+		echo "installing: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+deps:
+	@$(call apt_install,$(DEPS))
+
+deps-test: deps
+	@$(call apt_install,$(TEST_DEPS))
+
+.PHONY: deps deps-test
