@@ -1,0 +1,296 @@
+/*
+ * penalty.c: the per-source penalty table of the standalone listener
+ * (root).  Times are milliseconds on the monotonic clock, passed in by
+ * the caller.
+ *
+ * Each source has an expiry time.  A failure pushes it later by that
+ * failure's penalty (from now, if it had passed), never more than max
+ * ahead.  While more than min is due, the source is penalised: the
+ * listener refuses its connections before forking.  So a few mistakes
+ * in a row cost nothing, and what is due drains away in real time.  The
+ * table is bounded: when it is full the source nearest its expiry is
+ * forgotten.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "penalty.h"
+
+#define OVERFLOW_LOG_MS 10000 /* at most one "table full" line this often */
+
+struct source {
+	struct acl_addr key;
+	int64_t expiry;
+	int active;
+};
+
+static const struct penalty_conf *pc;
+static struct source *tab;
+static size_t ntab;
+static int64_t next_expiry = INT64_MAX;
+static int64_t overflow_logged;
+static int overflow_seen;
+static unsigned long overflow_count;
+
+static const char *const event_name[PENALTY_NEVENTS] = {
+	"authfail", "noauth", "grace", "crash"
+};
+static const char *const event_text[PENALTY_NEVENTS] = {
+	"a refused login", "a connection that did not log in",
+	"a login grace timeout", "a crashed connection"
+};
+
+/* The defaults: OpenSSH's PerSourcePenalties, which rexec shares. */
+void
+penalty_defaults(struct penalty_conf *c)
+{
+	c->off = 0;
+	c->ms[PENALTY_AUTHFAIL] = 5000;
+	c->ms[PENALTY_NOAUTH] = 1000;
+	c->ms[PENALTY_GRACE] = 10000;
+	c->ms[PENALTY_CRASH] = 90000;
+	c->min_ms = 15000;
+	c->max_ms = 600000;
+	c->table = 4096;
+}
+
+/* Seconds with up to three decimals, 0 to 86400, into milliseconds. */
+static int
+parse_ms(const char *s, long *ms)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(v >= 0 && v <= 86400))
+		return -1;
+	*ms = (long)(v * 1000 + 0.5);
+	return 0;
+}
+
+/* A table size: 1 to 1000000, plain digits. */
+static int
+parse_count(const char *s, size_t *n)
+{
+	char *end;
+	unsigned long v;
+
+	if (s[0] < '0' || s[0] > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 1 || v > 1000000)
+		return -1;
+	*n = v;
+	return 0;
+}
+
+/* One KEY:VALUE of the --penalty option. */
+static int
+parse_item(struct penalty_conf *c, const char *key, const char *val)
+{
+	long v;
+	int i;
+
+	if (strcmp(key, "table") == 0)
+		return parse_count(val, &c->table);
+	if (parse_ms(val, &v) == -1)
+		return -1;
+	for (i = 0; i < PENALTY_NEVENTS; i++) {
+		if (strcmp(key, event_name[i]) == 0) {
+			c->ms[i] = v;
+			return 0;
+		}
+	}
+	if (strcmp(key, "min") == 0)
+		c->min_ms = v;
+	else if (strcmp(key, "max") == 0)
+		c->max_ms = v;
+	else
+		return -1;
+	return 0;
+}
+
+/*
+ * Parses the --penalty option: "off", or KEY:SECONDS pairs separated by
+ * commas (authfail, noauth, grace, crash, min, max; table:SOURCES).
+ * Keys not given keep their value.  Returns 0, or -1 if it is not valid.
+ */
+int
+penalty_parse(struct penalty_conf *c, const char *spec)
+{
+	char buf[256], *rest = buf, *item, *val;
+
+	if (strcmp(spec, "off") == 0) {
+		c->off = 1;
+		return 0;
+	}
+	if (strlen(spec) >= sizeof(buf))
+		return -1;
+	strcpy(buf, spec);
+	while ((item = strsep(&rest, ",")) != NULL) {
+		if ((val = strchr(item, ':')) == NULL)
+			return -1;
+		*val++ = '\0';
+		if (parse_item(c, item, val) == -1)
+			return -1;
+	}
+	c->off = 0;
+	return c->max_ms > c->min_ms ? 0 : -1;
+}
+
+/* (Re)starts with an empty table; the configuration must outlive it. */
+int
+penalty_init(const struct penalty_conf *c)
+{
+	free(tab);
+	tab = NULL;
+	ntab = 0;
+	next_expiry = INT64_MAX;
+	overflow_seen = 0;
+	overflow_count = 0;
+	pc = c;
+	if (c->off)
+		return 0;
+	if ((tab = calloc(c->table, sizeof(*tab))) == NULL)
+		return -1;
+	return 0;
+}
+
+/* The table slot of key, or NULL. */
+static struct source *
+find(const struct acl_addr *key)
+{
+	size_t i;
+
+	for (i = 0; i < ntab; i++)
+		if (memcmp(tab[i].key.a, key->a, sizeof(key->a)) == 0)
+			return &tab[i];
+	return NULL;
+}
+
+/* Drops slot s (the last slot moves into its place). */
+static void
+forget(struct source *s)
+{
+	char h[ACL_STRLEN];
+
+	if (s->active)
+		log_auth("source %s leaves penalty",
+		    acl_key_format(h, sizeof(h), &s->key));
+	*s = tab[--ntab];
+}
+
+/*
+ * A slot for a new source.  When the table is full the source closest to
+ * its expiry (the least penalised) makes room, and that is logged, at
+ * most once every OVERFLOW_LOG_MS.
+ */
+static struct source *
+make_room(int64_t now)
+{
+	char h[ACL_STRLEN];
+	size_t i, victim = 0;
+
+	if (ntab < pc->table)
+		return &tab[ntab++];
+	for (i = 1; i < ntab; i++)
+		if (tab[i].expiry < tab[victim].expiry)
+			victim = i;
+	overflow_count++;
+	if (!overflow_seen || now - overflow_logged >= OVERFLOW_LOG_MS) {
+		log_warnx("penalty table full (%zu sources): forgot %s and "
+		    "%lu other(s) since the last such line", pc->table,
+		    acl_key_format(h, sizeof(h), &tab[victim].key),
+		    overflow_count - 1);
+		overflow_logged = now;
+		overflow_seen = 1;
+		overflow_count = 0;
+	}
+	return &tab[victim];
+}
+
+/* Whether connections from key are to be refused now. */
+int
+penalty_refuses(const struct acl_addr *key, int64_t now)
+{
+	struct source *s;
+
+	if (ntab == 0 || (s = find(key)) == NULL)
+		return 0;
+	if (s->expiry <= now) {
+		forget(s);
+		return 0;
+	}
+	return s->active;
+}
+
+/* Charges key for one failure of kind ev; exempt sources are not charged. */
+void
+penalty_add(const struct acl_addr *key, enum penalty_event ev, int64_t now)
+{
+	struct source *s;
+	char h[ACL_STRLEN];
+
+	if (pc == NULL || pc->off || pc->ms[ev] == 0 ||
+	    acl_match(&pc->exempt, key))
+		return;
+	if ((s = find(key)) == NULL) {
+		s = make_room(now);
+		s->key = *key;
+		s->expiry = now;
+		s->active = 0;
+	}
+	if (s->expiry < now)
+		s->expiry = now;
+	s->expiry += pc->ms[ev];
+	if (s->expiry - now > pc->max_ms)
+		s->expiry = now + pc->max_ms;
+	if (!s->active && s->expiry - now > pc->min_ms) {
+		s->active = 1;
+		log_auth("source %s enters penalty for %lld s after %s",
+		    acl_key_format(h, sizeof(h), key),
+		    (long long)((s->expiry - now + 999) / 1000),
+		    event_text[ev]);
+	}
+	if (s->expiry < next_expiry)
+		next_expiry = s->expiry;
+}
+
+/* Forgets every source whose time has run out, logging those released. */
+void
+penalty_expire(int64_t now)
+{
+	size_t i = 0;
+
+	if (now < next_expiry)
+		return;
+	next_expiry = INT64_MAX;
+	while (i < ntab) {
+		if (tab[i].expiry <= now) {
+			forget(&tab[i]);
+			continue;
+		}
+		if (tab[i].expiry < next_expiry)
+			next_expiry = tab[i].expiry;
+		i++;
+	}
+}
+
+/* When penalty_expire() has work next (INT64_MAX: never). */
+int64_t
+penalty_next(void)
+{
+	return next_expiry;
+}
+
+/* How many sources the table holds. */
+size_t
+penalty_count(void)
+{
+	return ntab;
+}
