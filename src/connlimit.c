@@ -1,0 +1,204 @@
+/*
+ * connlimit.c: the standalone listener's table of per-connection processes
+ * and the limits it enforces before forking one (root, listener only).
+ *
+ * A process is unauthenticated from its fork until it tells the listener
+ * that a login succeeded (or ends).  Unauthenticated processes are capped
+ * the way OpenSSH's MaxStartups caps them: below START every connection
+ * is served; from START on a connection is dropped with probability RATE
+ * percent, rising linearly to 100 % at FULL.  Each source (an IPv4
+ * address or an IPv6 /64) may hold at most per_source of them, and the
+ * listener serves at most sessions connections at once, logged in or not.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "connlimit.h"
+
+static const struct connlimit_conf *lc;
+static struct connlimit_child *tab;
+static unsigned int ntab, unauth;
+
+/* The defaults: 32 simultaneous logins from one host always get through. */
+void
+connlimit_defaults(struct connlimit_conf *c)
+{
+	c->start = 64;
+	c->rate = 30;
+	c->full = 256;
+	c->per_source = 32;
+	c->sessions = 1024;
+}
+
+/* A plain decimal number, 0 to 1000000. */
+static int
+parse_uint(const char *s, const char *end, unsigned int *v)
+{
+	unsigned long n = 0;
+
+	if (s == end || end - s > 7)
+		return -1;
+	for (; s < end; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		n = n * 10 + (unsigned long)(*s - '0');
+	}
+	if (n > 1000000)
+		return -1;
+	*v = (unsigned int)n;
+	return 0;
+}
+
+/*
+ * Parses --max-startups: "START:RATE:FULL" (1 <= START <= FULL, RATE a
+ * percentage), or "N" for a hard cap of N.  Returns 0, or -1.
+ */
+int
+connlimit_parse_startups(struct connlimit_conf *c, const char *s)
+{
+	const char *a = strchr(s, ':'), *b;
+	unsigned int start, rate, full;
+
+	if (a == NULL) {
+		if (parse_uint(s, s + strlen(s), &start) == -1 || start == 0)
+			return -1;
+		c->start = c->full = start;
+		c->rate = 100;
+		return 0;
+	}
+	if ((b = strchr(a + 1, ':')) == NULL ||
+	    parse_uint(s, a, &start) == -1 ||
+	    parse_uint(a + 1, b, &rate) == -1 ||
+	    parse_uint(b + 1, b + 1 + strlen(b + 1), &full) == -1)
+		return -1;
+	if (start == 0 || start > full || rate > 100)
+		return -1;
+	c->start = start;
+	c->rate = rate;
+	c->full = full;
+	return 0;
+}
+
+/*
+ * (Re)starts with an empty table: one slot per connection --max-sessions
+ * allows.  The configuration must outlive it.
+ */
+int
+connlimit_init(const struct connlimit_conf *c)
+{
+	free(tab);
+	ntab = unauth = 0;
+	lc = c;
+	if ((tab = calloc(c->sessions, sizeof(*tab))) == NULL)
+		return -1;
+	return 0;
+}
+
+/* Unauthenticated processes serving key's source. */
+static unsigned int
+from_source(const struct acl_addr *key)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ntab; i++)
+		if (!tab[i].authenticated &&
+		    memcmp(tab[i].key.a, key->a, sizeof(key->a)) == 0)
+			n++;
+	return n;
+}
+
+/* Whether a new connection from key may have a process of its own. */
+enum connlimit_verdict
+connlimit_admit(const struct acl_addr *key)
+{
+	unsigned int p;
+
+	if (ntab >= lc->sessions)
+		return CONNLIMIT_SESSIONS;
+	if (unauth >= lc->full)
+		return CONNLIMIT_STARTUPS;
+	if (lc->per_source != 0 && from_source(key) >= lc->per_source)
+		return CONNLIMIT_SOURCE;
+	if (unauth < lc->start)
+		return CONNLIMIT_OK;
+	p = lc->rate + (100 - lc->rate) * (unauth - lc->start) /
+	    (lc->full - lc->start);
+	return arc4random_uniform(100) < p ? CONNLIMIT_STARTUPS : CONNLIMIT_OK;
+}
+
+/* Records a new, unauthenticated process; -1 if the table is full. */
+int
+connlimit_add(pid_t pid, const struct acl_addr *key,
+    const struct sockaddr *peer, socklen_t len)
+{
+	struct connlimit_child *c;
+
+	if (ntab >= lc->sessions || len > sizeof(c->peer)) {
+		errno = ENOSPC;
+		return -1;
+	}
+	c = &tab[ntab++];
+	c->pid = pid;
+	c->authenticated = 0;
+	c->key = *key;
+	memcpy(&c->peer, peer, len);
+	c->peerlen = len;
+	unauth++;
+	return 0;
+}
+
+/* The slot of pid, or NULL. */
+static struct connlimit_child *
+find(pid_t pid)
+{
+	unsigned int i;
+
+	for (i = 0; i < ntab; i++)
+		if (tab[i].pid == pid)
+			return &tab[i];
+	return NULL;
+}
+
+/* Notes that pid's client logged in; -1 if pid is unknown or was already. */
+int
+connlimit_authenticated(pid_t pid)
+{
+	struct connlimit_child *c = find(pid);
+
+	if (c == NULL || c->authenticated)
+		return -1;
+	c->authenticated = 1;
+	unauth--;
+	return 0;
+}
+
+/* Forgets pid, which has ended; its record goes to *out.  -1: unknown. */
+int
+connlimit_remove(pid_t pid, struct connlimit_child *out)
+{
+	struct connlimit_child *c = find(pid);
+
+	if (c == NULL)
+		return -1;
+	*out = *c;
+	if (!c->authenticated)
+		unauth--;
+	*c = tab[--ntab];
+	return 0;
+}
+
+/* Processes whose client has not logged in yet. */
+unsigned int
+connlimit_unauthenticated(void)
+{
+	return unauth;
+}
+
+/* Processes in all. */
+unsigned int
+connlimit_total(void)
+{
+	return ntab;
+}

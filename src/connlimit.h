@@ -1,0 +1,47 @@
+/*
+ * connlimit.h: the standalone listener's connection limits and its table
+ * of per-connection processes (--max-startups, --per-source-max,
+ * --max-sessions).
+ */
+#ifndef CONNLIMIT_H
+#define CONNLIMIT_H
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "acl.h"
+
+struct connlimit_conf {
+	unsigned int start, rate, full;	/* --max-startups */
+	unsigned int per_source;	/* --per-source-max, 0: no cap */
+	unsigned int sessions;		/* --max-sessions */
+};
+
+enum connlimit_verdict {
+	CONNLIMIT_OK,
+	CONNLIMIT_SESSIONS,	/* --max-sessions reached */
+	CONNLIMIT_STARTUPS,	/* --max-startups: full, or early drop */
+	CONNLIMIT_SOURCE		/* --per-source-max reached */
+};
+
+/* One per-connection process, as the listener knows it. */
+struct connlimit_child {
+	pid_t pid;
+	int authenticated;
+	struct acl_addr key;		/* its source */
+	struct sockaddr_storage peer;	/* its client, for the log */
+	socklen_t peerlen;
+};
+
+void connlimit_defaults(struct connlimit_conf *);
+int connlimit_parse_startups(struct connlimit_conf *, const char *);
+int connlimit_init(const struct connlimit_conf *);
+enum connlimit_verdict connlimit_admit(const struct acl_addr *);
+int connlimit_add(pid_t, const struct acl_addr *, const struct sockaddr *,
+    socklen_t);
+int connlimit_authenticated(pid_t);
+int connlimit_remove(pid_t, struct connlimit_child *);
+unsigned int connlimit_unauthenticated(void);
+unsigned int connlimit_total(void);
+
+#endif

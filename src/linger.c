@@ -1,0 +1,129 @@
+/*
+ * linger.c: how the standalone listener (root) refuses a connection
+ * without a process of its own and without blocking: "\x01text\n" is
+ * sent without waiting (a new socket's buffer always has room for it),
+ * the write side is shut, and the socket is kept for a moment in a small
+ * table, where the listener's poll() drains whatever the client still
+ * sends until it closes or the time is up.  Closing with unread input
+ * would send a reset that may destroy the refusal on its way.  When the
+ * table is full the socket is drained once and closed at once.
+ */
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "linger.h"
+#include "proto.h"
+
+#define LINGER_MS 200	     /* how long a refused client may talk on */
+#define LINGER_DRAIN 65536   /* and how much of it is read */
+
+struct lingering {
+	int fd;
+	int64_t until;
+	size_t drained;
+};
+
+static struct lingering tab[LINGER_MAX];
+static int ntab;
+
+/*
+ * Reads and discards what the socket holds, without waiting.  Returns 1
+ * when the socket is done with (EOF, error, or too much read), 0 when it
+ * may still have more to say.
+ */
+static int
+drain(struct lingering *l)
+{
+	char sink[4096];
+	ssize_t n;
+
+	for (;;) {
+		n = recv(l->fd, sink, sizeof(sink), MSG_DONTWAIT);
+		if (n > 0) {
+			l->drained += (size_t)n;
+			if (l->drained >= LINGER_DRAIN)
+				return 1;
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		return n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK) ?
+		    0 : 1;
+	}
+}
+
+/* Sends "\x01" text "\n" on fd and starts closing it gently. */
+void
+linger_refuse(int fd, const char *text, int64_t now)
+{
+	char buf[PROTO_MSG_MAX + 2];
+	size_t n = proto_format_refusal(buf, sizeof(buf), text);
+	struct lingering l = { .fd = fd, .until = now + LINGER_MS };
+
+	(void)send(fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	(void)shutdown(fd, SHUT_WR);
+	if (drain(&l) == 1 || ntab == LINGER_MAX) {
+		close(fd);
+		return;
+	}
+	tab[ntab++] = l;
+}
+
+/* Fills pfd (room for max entries) with the lingering sockets. */
+int
+linger_pollfds(struct pollfd *pfd, int max)
+{
+	int i;
+
+	for (i = 0; i < ntab && i < max; i++) {
+		pfd[i].fd = tab[i].fd;
+		pfd[i].events = POLLIN;
+		pfd[i].revents = 0;
+	}
+	return i;
+}
+
+/*
+ * After poll(): drains the sockets that have input and closes those that
+ * are done or out of time.  pfd and n are what linger_pollfds() gave.
+ */
+void
+linger_service(const struct pollfd *pfd, int n, int64_t now)
+{
+	int i, done;
+
+	for (i = n - 1; i >= 0; i--) {
+		done = now >= tab[i].until;
+		if (!done && (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			done = drain(&tab[i]);
+		if (done) {
+			close(tab[i].fd);
+			tab[i] = tab[--ntab];
+		}
+	}
+}
+
+/* When linger_service() must run next (INT64_MAX: nothing lingers). */
+int64_t
+linger_next(void)
+{
+	int64_t next = INT64_MAX;
+	int i;
+
+	for (i = 0; i < ntab; i++)
+		if (tab[i].until < next)
+			next = tab[i].until;
+	return next;
+}
+
+/* In a new per-connection process: lets go of the listener's sockets. */
+void
+linger_drop_all(void)
+{
+	int i;
+
+	for (i = 0; i < ntab; i++)
+		close(tab[i].fd);
+	ntab = 0;
+}
