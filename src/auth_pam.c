@@ -12,13 +12,15 @@
 
 /*
  * Answers a PAM_PROMPT_ECHO_OFF prompt with the password, once; logs
- * informational messages; fails on any other prompt, so a stack that
- * asks for a token code or a new password cannot be satisfied.
+ * informational messages, escaped (a module may repeat the user name,
+ * which came from the network); fails on any other prompt, so a stack
+ * that asks for a token code or a new password cannot be satisfied.
  */
 static int
 conversation(int n, const struct pam_message **msg, struct pam_response **resp,
     void *data)
 {
+	char text[LOG_ESCAPE_SIZE];
 	struct authpam *ap = data;
 	struct pam_response *r;
 	int i;
@@ -39,7 +41,9 @@ conversation(int n, const struct pam_message **msg, struct pam_response **resp,
 			break;
 		case PAM_ERROR_MSG:
 		case PAM_TEXT_INFO:
-			log_debug("PAM says: %s", msg[i]->msg);
+			log_debug("PAM says: %s", log_escape(text,
+			    sizeof(text), msg[i]->msg != NULL ?
+			    msg[i]->msg : ""));
 			break;
 		default:
 			goto fail;
@@ -56,6 +60,21 @@ fail:
 	}
 	free(r);
 	return PAM_CONV_ERR;
+}
+
+/*
+ * Stands in for libpam's own failure delay, which modules such as
+ * pam_unix ask for (2 s, randomised) unless "nodelay" is set.  The
+ * server already answers every refused login after the same --fail-delay,
+ * whatever failed and whether PAM ran at all; a second, PAM-only delay
+ * would make a refusal from PAM slower than one decided before it.
+ */
+static void
+no_fail_delay(int status, unsigned int usec, void *data)
+{
+	(void)status;
+	(void)usec;
+	(void)data;
 }
 
 /* Maps a PAM failure to refused (the user's fault) or error (ours). */
@@ -98,6 +117,11 @@ authpam_login(struct authpam *ap, const char *service, const char *user,
 	}
 	if ((rc = pam_set_item(ap->pamh, PAM_RHOST, rhost)) != PAM_SUCCESS) {
 		res = failure(ap, rc, "PAM_RHOST");
+		goto out;
+	}
+	if ((rc = pam_set_item(ap->pamh, PAM_FAIL_DELAY,
+	    (const void *)no_fail_delay)) != PAM_SUCCESS) {
+		res = failure(ap, rc, "PAM_FAIL_DELAY");
 		goto out;
 	}
 	rc = pam_authenticate(ap->pamh, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
