@@ -2,17 +2,25 @@
 #ifndef CONFIG_H
 #define CONFIG_H
 
+#include "acl.h"
+#include "connlimit.h"
+#include "penalty.h"
+
 #define CONF_MAX_LISTEN 16
 
 struct rexecd_conf {
 	const char *pam_service;   /* --pam-service, default "rexec" */
 	int allow_root;		   /* --allow-root */
+	int allow_low_ports;	   /* --allow-low-ports */
 	int debug;		   /* -d: log to stderr */
 	long grace_ms;		   /* --login-grace-time */
 	long connect_ms;	   /* --connect-timeout */
 	long fail_delay_ms;	   /* --fail-delay */
 	int nlisten;		   /* -l given: standalone mode */
 	const char *listen[CONF_MAX_LISTEN];
+	struct acl allow, deny;	   /* --allow, --deny */
+	struct connlimit_conf limits; /* --max-startups, --per-source-max... */
+	struct penalty_conf penalty; /* --penalty, --penalty-exempt */
 };
 
 #endif

@@ -3,9 +3,17 @@
  * takes sockets from the service manager (LISTEN_FDS), announces them,
  * and forks one process per connection, which runs session_run().  It
  * reads no byte from any connection itself, so no client can stall it.
+ *
+ * Before forking it applies the address rules, the per-source penalties
+ * and the connection limits; a connection turned away is answered by the
+ * listener without a process (linger.c).  It learns how each process
+ * fares from two sources: a process that logged in writes its pid to
+ * the startup pipe (all share one; the write is atomic), and every
+ * process's exit code (session.h) tells why a login did not happen.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -13,15 +21,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "acl.h"
+#include "connlimit.h"
+#include "linger.h"
 #include "listen.h"
 #include "log.h"
 #include "netio.h"
 #include "notify.h"
+#include "penalty.h"
 #include "session.h"
 
 #define BACKLOG 512
@@ -141,11 +154,12 @@ listen_inherit(struct listen_set *ls)
 
 /*
  * Prints "in.rexecd: listening on ADDR:PORT" for every socket, once all
- * are listening, and tells a service manager the daemon is ready.  A
+ * are listening and the loop is set up, and tells a service manager the
+ * daemon is ready.  A
  * script may connect as soon as it has read the first line.
  */
-void
-listen_announce(const struct listen_set *ls)
+static void
+announce(const struct listen_set *ls)
 {
 	struct sockaddr_storage ss;
 	struct netio_addr a;
@@ -166,56 +180,219 @@ listen_announce(const struct listen_set *ls)
 	notify_send("READY=1");
 }
 
-/* In the new per-connection process: shed the listener's state. */
+/* What the loop keeps between two turns. */
+struct listener {
+	struct listen_set *ls;
+	const struct rexecd_conf *conf;
+	int sigfd;
+	int startup[2];		/* a child writes its pid once logged in */
+	sigset_t oldmask;	/* the signal mask children get back */
+	struct rlimit nofile;	/* descriptor limit the children get back */
+	int64_t paused_until;	/* accepting is paused until then, or 0 */
+};
+
+/* Milliseconds on the monotonic clock. */
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * In the new per-connection process: sheds the listener's descriptors,
+ * signal mask and raised descriptor limit, and serves the connection.
+ */
 static void __attribute__((noreturn))
-child_start(struct listen_set *ls, int sigfd, const sigset_t *oldmask,
-    int fd, const struct rexecd_conf *conf)
+child_start(struct listener *l, int fd)
 {
 	int i;
 
-	for (i = 0; i < ls->n; i++)
-		close(ls->fd[i]);
-	close(sigfd);
-	if (sigprocmask(SIG_SETMASK, oldmask, NULL) == -1)
+	for (i = 0; i < l->ls->n; i++)
+		close(l->ls->fd[i]);
+	close(l->sigfd);
+	close(l->startup[0]);
+	linger_drop_all();
+	if (sigprocmask(SIG_SETMASK, &l->oldmask, NULL) == -1)
 		fatal("sigprocmask");
-	session_run(fd, conf);
+	if (setrlimit(RLIMIT_NOFILE, &l->nofile) == -1)
+		fatal("setrlimit");
+	session_run(fd, l->conf, l->startup[1]);
 }
 
-/* Collects every ended child; returns how many. */
-static int
-reap(void)
+/* Reads the pids of children that have logged in from the startup pipe. */
+static void
+read_startups(struct listener *l)
 {
-	int status, n = 0;
+	pid_t pid[64];
+	ssize_t n;
+	size_t i;
+
+	while ((n = read(l->startup[0], pid, sizeof(pid))) > 0)
+		for (i = 0; i < (size_t)n / sizeof(pid[0]); i++)
+			if (connlimit_authenticated(pid[i]) == -1)
+				log_debug("startup pipe: unknown pid %ld",
+				    (long)pid[i]);
+}
+
+/*
+ * A child that ended before its client logged in: logs what the child
+ * could not log itself (killed by the grace time alarm, crashed), and
+ * charges its source for the failure.
+ */
+static void
+unauthenticated_end(const struct connlimit_child *c, int status, int64_t now)
+{
+	struct netio_addr a;
+	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+
+	if (netio_addr_fill(&a, (const struct sockaddr *)&c->peer,
+	    c->peerlen) == -1) {
+		strcpy(a.host, "?");
+		a.port = 0;
+	}
+	if (sig == SIGALRM) {
+		log_auth("timeout from %s port %u during authentication",
+		    a.host, a.port);
+		penalty_add(&c->key, PENALTY_GRACE, now);
+	} else if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||
+	    sig == SIGFPE || sig == SIGABRT || sig == SIGSYS) {
+		log_warnx("connection process for %s port %u crashed "
+		    "(signal %d)", a.host, a.port, sig);
+		penalty_add(&c->key, PENALTY_CRASH, now);
+	} else if (sig == 0) {
+		switch (WEXITSTATUS(status)) {
+		case SESSION_EXIT_LOGIN:
+			penalty_add(&c->key, PENALTY_AUTHFAIL, now);
+			break;
+		case SESSION_EXIT_TIMEOUT:
+			penalty_add(&c->key, PENALTY_GRACE, now);
+			break;
+		case SESSION_EXIT_PROTO:
+			penalty_add(&c->key, PENALTY_NOAUTH, now);
+			break;
+		}
+	}
+}
+
+/*
+ * Collects every ended child.  The startup pipe is read first: a child
+ * writes to it before it can end, so no pid read later belongs to a
+ * process already reaped (whose pid a new child might have taken).
+ */
+static void
+reap(struct listener *l, int64_t now)
+{
+	struct connlimit_child c;
+	int status;
 	pid_t pid;
 
+	read_startups(l);
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		n++;
 		if (WIFSIGNALED(status))
 			log_debug("connection process %ld: signal %d",
 			    (long)pid, WTERMSIG(status));
 		else
 			log_debug("connection process %ld: exit %d",
 			    (long)pid, WEXITSTATUS(status));
+		if (connlimit_remove(pid, &c) == 0 && !c.authenticated)
+			unauthenticated_end(&c, status, now);
 	}
-	return n;
+}
+
+/* How loud a refusal is logged. */
+enum loudness { QUIET, INFO, AUTH };
+
+/* Refuses a connection from the listener itself, and logs why. */
+static void
+turn_away(int fd, const struct sockaddr *sa, socklen_t len, int64_t now,
+    const char *text, const char *why, enum loudness loud)
+{
+	struct netio_addr a;
+
+	if (netio_addr_fill(&a, sa, len) == -1) {
+		strcpy(a.host, "?");
+		a.port = 0;
+	}
+	if (loud == AUTH)
+		log_auth("refused connection from %s port %u: %s", a.host,
+		    a.port, why);
+	else if (loud == INFO)
+		log_info("refused connection from %s port %u: %s", a.host,
+		    a.port, why);
+	else
+		log_debug("refused connection from %s port %u: %s", a.host,
+		    a.port, why);
+	linger_refuse(fd, text, now);
 }
 
 /*
- * Accepts one connection from fd and forks its process.  Returns -1 when
- * descriptors or memory ran out, so the caller pauses accepting.
+ * Decides, before anything is read or forked, whether a connection may
+ * have a process: address rules, the source's penalty, the limits.
+ * Returns 0 if so; otherwise the connection has been answered.
  */
 static int
-accept_one(struct listen_set *ls, int lfd, int sigfd, const sigset_t *oldmask,
-    const struct rexecd_conf *conf, int *children)
+admit(struct listener *l, int fd, const struct sockaddr *sa, socklen_t len,
+    int64_t now, struct acl_addr *key)
 {
+	const struct connlimit_conf *lc = &l->conf->limits;
+	struct acl_addr a;
+	char why[128];
+
+	if (acl_addr_from(&a, sa) == -1 ||
+	    !acl_permits(&l->conf->allow, &l->conf->deny, &a)) {
+		turn_away(fd, sa, len, now, SESSION_TXT_ACL,
+		    "address not allowed", AUTH);
+		return -1;
+	}
+	acl_source_key(key, &a);
+	if (penalty_refuses(key, now)) {
+		turn_away(fd, sa, len, now, SESSION_TXT_PENALTY,
+		    "source penalised", QUIET);
+		return -1;
+	}
+	switch (connlimit_admit(key)) {
+	case CONNLIMIT_OK:
+		return 0;
+	case CONNLIMIT_SESSIONS:
+		snprintf(why, sizeof(why), "%u connections served "
+		    "(--max-sessions %u)", connlimit_total(), lc->sessions);
+		break;
+	case CONNLIMIT_STARTUPS:
+		snprintf(why, sizeof(why), "%u unauthenticated connections "
+		    "(--max-startups %u:%u:%u)", connlimit_unauthenticated(),
+		    lc->start, lc->rate, lc->full);
+		break;
+	case CONNLIMIT_SOURCE:
+		snprintf(why, sizeof(why), "%u unauthenticated connections "
+		    "from that source (--per-source-max %u)", lc->per_source,
+		    lc->per_source);
+		break;
+	}
+	turn_away(fd, sa, len, now, SESSION_TXT_BUSY, why, INFO);
+	return -1;
+}
+
+/*
+ * Accepts one connection from lfd and forks its process.  Returns -1
+ * when descriptors or memory ran out, so the caller pauses accepting.
+ */
+static int
+accept_one(struct listener *l, int lfd, int64_t now)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	struct acl_addr key;
 	pid_t pid;
 	int fd;
 
-	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	fd = accept4(lfd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
 	if (fd == -1) {
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
 		    errno == ENOMEM) {
-			log_warn("accept: pausing");
+			log_warn("accept: pausing for %d ms", PAUSE_MS);
 			return -1;
 		}
 		if (errno != EAGAIN && errno != EINTR &&
@@ -223,65 +400,130 @@ accept_one(struct listen_set *ls, int lfd, int sigfd, const sigset_t *oldmask,
 			log_warn("accept");
 		return 0;
 	}
+	if (admit(l, fd, (struct sockaddr *)&ss, len, now, &key) == -1)
+		return 0;
 	if ((pid = fork()) == -1) {
 		log_warn("fork");
-		close(fd);
+		turn_away(fd, (struct sockaddr *)&ss, len, now,
+		    SESSION_TXT_BUSY, "cannot fork", INFO);
 		return -1;
 	}
 	if (pid == 0)
-		child_start(ls, sigfd, oldmask, fd, conf);
+		child_start(l, fd);
 	close(fd);
-	(*children)++;
+	if (connlimit_add(pid, &key, (struct sockaddr *)&ss, len) == -1)
+		log_warnx("connection process %ld: not counted", (long)pid);
 	return 0;
 }
 
-/*
- * The daemon's loop: sleeps in poll() on the listening sockets and a
- * signalfd; forks a process per connection; reaps them; ends on SIGTERM
- * or SIGINT, leaving running sessions to finish on their own.
- */
-void
-listen_loop(struct listen_set *ls, const struct rexecd_conf *conf)
+/* Reads the signalfd; ends the daemon on SIGTERM and SIGINT. */
+static void
+read_signals(struct listener *l)
 {
-	struct pollfd pfd[LISTEN_MAX_FDS + 1];
 	struct signalfd_siginfo si;
-	sigset_t mask, oldmask;
-	int i, sigfd, children = 0, paused = 0;
+
+	while (read(l->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+			notify_send("STOPPING=1");
+			log_info("stopping on signal %u", si.ssi_signo);
+			exit(0);
+		}
+		if (si.ssi_signo == SIGHUP)
+			log_info("SIGHUP ignored");
+	}
+}
+
+/*
+ * Sets the listener up: signals through a signalfd, the startup pipe,
+ * the tables, and the descriptor limit raised to its hard maximum (the
+ * children get the original back).
+ */
+static void
+setup(struct listener *l)
+{
+	struct rlimit rl;
+	sigset_t mask;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &mask, &oldmask) == -1 ||
-	    (sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
+	if (sigprocmask(SIG_BLOCK, &mask, &l->oldmask) == -1 ||
+	    (l->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
 		fatal("signalfd");
-	pfd[0].fd = sigfd;
-	pfd[0].events = POLLIN;
+	if (pipe2(l->startup, O_CLOEXEC | O_NONBLOCK) == -1)
+		fatal("pipe");
+	if (connlimit_init(&l->conf->limits) == -1 ||
+	    penalty_init(&l->conf->penalty) == -1)
+		fatal("tables");
+	if (getrlimit(RLIMIT_NOFILE, &l->nofile) == -1)
+		fatal("getrlimit");
+	rl = l->nofile;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_warn("setrlimit RLIMIT_NOFILE");
+}
+
+/* Milliseconds poll() may sleep: until the next timer, or -1. */
+static int
+poll_timeout(const struct listener *l, int64_t now)
+{
+	int64_t next = penalty_next(), t = linger_next();
+
+	if (t < next)
+		next = t;
+	if (l->paused_until != 0 && l->paused_until < next)
+		next = l->paused_until;
+	if (next == INT64_MAX)
+		return -1;
+	if (next <= now)
+		return 0;
+	return next - now > INT_MAX ? INT_MAX : (int)(next - now);
+}
+
+/*
+ * The daemon's loop: sleeps in poll() on the listening sockets, the
+ * signalfd, the startup pipe and the refused connections still closing;
+ * forks a process per admitted connection; reaps them and charges the
+ * sources of failures; ends on SIGTERM or SIGINT, leaving running
+ * sessions to finish on their own.
+ */
+void
+listen_loop(struct listen_set *ls, const struct rexecd_conf *conf)
+{
+	struct pollfd pfd[2 + LISTEN_MAX_FDS + LINGER_MAX];
+	struct listener l = { .ls = ls, .conf = conf };
+	int i, nl, off = 2 + ls->n;
+	int64_t now;
+
+	setup(&l);
+	announce(ls);
+	pfd[0].fd = l.sigfd;
+	pfd[1].fd = l.startup[0];
+	pfd[0].events = pfd[1].events = POLLIN;
 	for (;;) {
 		for (i = 0; i < ls->n; i++) {
-			pfd[i + 1].fd = paused ? -1 : ls->fd[i];
-			pfd[i + 1].events = POLLIN;
+			pfd[2 + i].fd = l.paused_until != 0 ? -1 : ls->fd[i];
+			pfd[2 + i].events = POLLIN;
 		}
-		if (poll(pfd, (nfds_t)ls->n + 1, paused ? PAUSE_MS : -1) == -1) {
+		nl = linger_pollfds(pfd + off, LINGER_MAX);
+		if (poll(pfd, (nfds_t)(off + nl),
+		    poll_timeout(&l, now_ms())) == -1) {
 			if (errno != EINTR)
 				fatal("poll");
 			continue;
 		}
-		paused = 0;
-		while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
-			if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
-				notify_send("STOPPING=1");
-				log_info("stopping on signal %u", si.ssi_signo);
-				exit(0);
-			}
-			if (si.ssi_signo == SIGHUP)
-				log_info("SIGHUP ignored");
-		}
-		children -= reap();
-		for (i = 0; i < ls->n && !paused; i++)
-			if (pfd[i + 1].revents & POLLIN)
-				paused = accept_one(ls, ls->fd[i], sigfd,
-				    &oldmask, conf, &children) == -1;
+		now = now_ms();
+		read_signals(&l);
+		reap(&l, now);
+		penalty_expire(now);
+		linger_service(pfd + off, nl, now);
+		if (l.paused_until != 0 && now >= l.paused_until)
+			l.paused_until = 0;
+		for (i = 0; i < ls->n && l.paused_until == 0; i++)
+			if ((pfd[2 + i].revents & POLLIN) &&
+			    accept_one(&l, ls->fd[i], now) == -1)
+				l.paused_until = now + PAUSE_MS;
 	}
 }

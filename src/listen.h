@@ -13,7 +13,6 @@ struct listen_set {
 
 int listen_open(struct listen_set *, const char *);
 int listen_inherit(struct listen_set *);
-void listen_announce(const struct listen_set *);
 void listen_loop(struct listen_set *, const struct rexecd_conf *)
     __attribute__((noreturn));
 

@@ -14,9 +14,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "acl.h"
 #include "config.h"
+#include "connlimit.h"
 #include "listen.h"
 #include "log.h"
+#include "penalty.h"
 #include "session.h"
 
 enum {
@@ -24,7 +27,15 @@ enum {
 	OPT_ALLOW_ROOT,
 	OPT_GRACE,
 	OPT_CONNECT_TIMEOUT,
-	OPT_FAIL_DELAY
+	OPT_FAIL_DELAY,
+	OPT_ALLOW,
+	OPT_DENY,
+	OPT_ALLOW_LOW_PORTS,
+	OPT_MAX_STARTUPS,
+	OPT_PER_SOURCE_MAX,
+	OPT_MAX_SESSIONS,
+	OPT_PENALTY,
+	OPT_PENALTY_EXEMPT
 };
 
 static const struct option longopts[] = {
@@ -35,6 +46,14 @@ static const struct option longopts[] = {
 	{ "login-grace-time", required_argument, NULL, OPT_GRACE },
 	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
 	{ "fail-delay", required_argument, NULL, OPT_FAIL_DELAY },
+	{ "allow", required_argument, NULL, OPT_ALLOW },
+	{ "deny", required_argument, NULL, OPT_DENY },
+	{ "allow-low-ports", no_argument, NULL, OPT_ALLOW_LOW_PORTS },
+	{ "max-startups", required_argument, NULL, OPT_MAX_STARTUPS },
+	{ "per-source-max", required_argument, NULL, OPT_PER_SOURCE_MAX },
+	{ "max-sessions", required_argument, NULL, OPT_MAX_SESSIONS },
+	{ "penalty", required_argument, NULL, OPT_PENALTY },
+	{ "penalty-exempt", required_argument, NULL, OPT_PENALTY_EXEMPT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -45,8 +64,11 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: in.rexecd [-d] [-l ADDR:PORT]... [--pam-service NAME] [--allow-root]\n"
-"                 [--login-grace-time SECONDS] [--connect-timeout SECONDS]\n"
-"                 [--fail-delay SECONDS]\n"
+"                 [--login-grace-time S] [--connect-timeout S]\n"
+"                 [--fail-delay S] [--allow-low-ports] [--allow CIDR]...\n"
+"                 [--deny CIDR]... [--max-startups START:RATE:FULL]\n"
+"                 [--per-source-max N] [--max-sessions N]\n"
+"                 [--penalty SPEC|off] [--penalty-exempt CIDR]...\n"
 "\n"
 "Serves rexec (TCP port 512).  Without -l the connection is on standard\n"
 "input (inetd, xinetd, systemd Accept=yes).\n"
@@ -61,6 +83,34 @@ usage(FILE *f)
 "      --connect-timeout S   time to connect the stderr channel (default: 5)\n"
 "      --fail-delay S        answer every refused login S seconds (+-10%%)\n"
 "                            after the credentials arrived (default: 2)\n"
+"      --allow-low-ports     allow a stderr port below 1024 (default: no)\n"
+"\n"
+"Address rules (CIDR: ADDR or ADDR/BITS, IPv4 or IPv6; v4-mapped is IPv4),\n"
+"checked before anything is read, in both modes:\n"
+"      --allow CIDR          serve only addresses some --allow covers\n"
+"                            (repeatable; default: every address)\n"
+"      --deny CIDR           never serve these; wins over --allow\n"
+"                            (repeatable; default: none)\n"
+"\n"
+"Standalone daemon only (a source is an IPv4 address or an IPv6 /64):\n"
+"      --max-startups START:RATE:FULL\n"
+"                            connections not yet logged in: from START on,\n"
+"                            drop RATE%% of new ones, rising to all at FULL;\n"
+"                            N alone is a hard cap (default: 64:30:256)\n"
+"      --per-source-max N    connections not yet logged in from one source\n"
+"                            (default: 32; 0: no cap)\n"
+"      --max-sessions N      connections served at once, logged in or not\n"
+"                            (default: 1024)\n"
+"      --penalty SPEC        seconds a source earns per failure, as\n"
+"                            KEY:VALUE,...: authfail (refused login),\n"
+"                            noauth (left or refused before login), grace\n"
+"                            (grace time out), crash; refused while more\n"
+"                            than min is due; never more than max due;\n"
+"                            table:N sources remembered; \"off\" disables\n"
+"                            (default: authfail:5,noauth:1,grace:10,\n"
+"                            crash:90,min:15,max:600,table:4096)\n"
+"      --penalty-exempt CIDR never penalise these (repeatable; default: none)\n"
+"\n"
 "  -h, --help                this text\n"
 "  -V, --version             the version\n");
 }
@@ -79,6 +129,42 @@ parse_seconds(const char *s, long max_s)
 	return (long)(v * 1000 + 0.5);
 }
 
+/* Exits with a message about a bad option value. */
+static void __attribute__((noreturn))
+bad_value(const char *opt, const char *s)
+{
+	fprintf(stderr, "in.rexecd: %s: bad value \"%s\" (see --help)\n", opt,
+	    s);
+	exit(2);
+}
+
+/* A count in min..max, plain decimal digits. */
+static unsigned int
+count_arg(const char *opt, const char *s, unsigned long min, unsigned long max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || errno != 0 || *end != '\0' ||
+	    v < min || v > max)
+		bad_value(opt, s);
+	return (unsigned int)v;
+}
+
+/* Appends an address rule to l. */
+static void
+cidr_arg(const char *opt, const char *s, struct acl *l)
+{
+	if (acl_add(l, s) == -1) {
+		if (errno == EINVAL)
+			bad_value(opt, s);
+		fprintf(stderr, "in.rexecd: %s: out of memory\n", opt);
+		exit(2);
+	}
+}
+
 static long
 seconds_arg(const char *opt, const char *s, long min_ms, long max_s)
 {
@@ -90,6 +176,45 @@ seconds_arg(const char *opt, const char *s, long min_ms, long max_s)
 		exit(2);
 	}
 	return ms;
+}
+
+/* The options of the defences against abuse (addresses, limits, penalties). */
+static void
+parse_defence(int ch, const char *arg, struct rexecd_conf *c)
+{
+	switch (ch) {
+	case OPT_ALLOW:
+		cidr_arg("--allow", arg, &c->allow);
+		break;
+	case OPT_DENY:
+		cidr_arg("--deny", arg, &c->deny);
+		break;
+	case OPT_ALLOW_LOW_PORTS:
+		c->allow_low_ports = 1;
+		break;
+	case OPT_MAX_STARTUPS:
+		if (connlimit_parse_startups(&c->limits, arg) == -1)
+			bad_value("--max-startups", arg);
+		break;
+	case OPT_PER_SOURCE_MAX:
+		c->limits.per_source = count_arg("--per-source-max", arg, 0,
+		    1000000);
+		break;
+	case OPT_MAX_SESSIONS:
+		c->limits.sessions = count_arg("--max-sessions", arg, 1,
+		    100000);
+		break;
+	case OPT_PENALTY:
+		if (penalty_parse(&c->penalty, arg) == -1)
+			bad_value("--penalty", arg);
+		break;
+	case OPT_PENALTY_EXEMPT:
+		cidr_arg("--penalty-exempt", arg, &c->penalty.exempt);
+		break;
+	default:
+		usage(stderr);
+		exit(2);
+	}
 }
 
 static void
@@ -134,8 +259,8 @@ parse_args(int argc, char **argv, struct rexecd_conf *c)
 			printf("in.rexecd (rexecd) %s\n", REXECD_VERSION);
 			exit(0);
 		default:
-			usage(stderr);
-			exit(2);
+			parse_defence(ch, optarg, c);
+			break;
 		}
 	}
 	if (optind != argc) {
@@ -199,6 +324,8 @@ main(int argc, char **argv)
 	struct listen_set ls = { .n = 0 };
 	int i, sock, listening;
 
+	connlimit_defaults(&conf.limits);
+	penalty_defaults(&conf.penalty);
 	parse_args(argc, argv, &conf);
 	sanitize_fds();
 	log_init("in.rexecd", conf.debug);
@@ -212,11 +339,10 @@ main(int argc, char **argv)
 	if (ls.n == 0) {
 		sock = take_inetd_socket(&conf, &listening);
 		if (!listening)
-			session_run(sock, &conf);
+			session_run(sock, &conf, -1);
 		if (fcntl(sock, F_SETFL, O_NONBLOCK) == -1)
 			fatal("O_NONBLOCK");
 		ls.fd[ls.n++] = sock;
 	}
-	listen_announce(&ls);
 	listen_loop(&ls, &conf);
 }

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "acl.h"
 #include "auth_pam.h"
 #include "log.h"
 #include "netio.h"
@@ -30,6 +31,7 @@
 struct session {
 	const struct rexecd_conf *conf;
 	int sock, errfd;
+	int startup_fd;		     /* to tell the listener of a login */
 	struct netio_addr peer, local;
 	struct timespec deadline;    /* end of the login grace time */
 	struct timespec auth_start;  /* when the credentials were complete */
@@ -70,8 +72,7 @@ handshake_failed(struct session *s, enum netio_result r, enum proto_status st,
 	case NETIO_TIMEOUT:
 		log_auth("timeout from %s port %u while reading the %s",
 		    s->peer.host, s->peer.port, what);
-		refuse(s, "Login timed out: access denied.",
-		    SESSION_EXIT_TIMEOUT);
+		refuse(s, SESSION_TXT_TIMEOUT, SESSION_EXIT_TIMEOUT);
 	case NETIO_EOF:
 	case NETIO_ERROR:
 		log_info("connection from %s port %u closed while reading "
@@ -99,6 +100,31 @@ read_field(struct session *s, const char *what)
 }
 
 /*
+ * Opens the stderr channel to the client's own address.  A port below
+ * 1024 is refused unless --allow-low-ports: a reserved port on the
+ * client's host is where trusting services (rlogind, rshd) listen, and
+ * no rexec client needs one.  Every attempt is logged.
+ */
+static void
+connect_back(struct session *s)
+{
+	if (s->hs.port < 1024 && !s->conf->allow_low_ports) {
+		log_auth("refused handshake from %s port %u: stderr port %u "
+		    "is below 1024", s->peer.host, s->peer.port, s->hs.port);
+		refuse(s, PROTO_TXT_BAD_PORT, SESSION_EXIT_PROTO);
+	}
+	s->errfd = netio_connect_back(&s->peer, &s->local, s->hs.port,
+	    s->conf->connect_ms);
+	if (s->errfd == -1) {
+		log_warn("connect-back to %s port %u failed", s->peer.host,
+		    s->hs.port);
+		refuse(s, PROTO_TXT_CONNECT, SESSION_EXIT_PROTO);
+	}
+	log_info("connect-back to %s port %u: stderr channel open",
+	    s->peer.host, s->hs.port);
+}
+
+/*
  * The handshake: port field, connect-back before anything else is read
  * (clients wait in accept() before they send the credentials), then user,
  * password and command.
@@ -107,17 +133,8 @@ static void
 phase_handshake(struct session *s)
 {
 	read_field(s, "port");
-	if (s->hs.port != 0) {
-		s->errfd = netio_connect_back(&s->peer, &s->local, s->hs.port,
-		    s->conf->connect_ms);
-		if (s->errfd == -1) {
-			log_warn("connect-back to %s port %u failed",
-			    s->peer.host, s->hs.port);
-			refuse(s, PROTO_TXT_CONNECT, SESSION_EXIT_PROTO);
-		}
-		log_debug("stderr channel to %s port %u", s->peer.host,
-		    s->hs.port);
-	}
+	if (s->hs.port != 0)
+		connect_back(s);
 	read_field(s, "user name");
 	read_field(s, "password");
 	read_field(s, "command");
@@ -150,6 +167,7 @@ refuse_login(struct session *s, const char *reason)
 
 	log_auth("login refused for user \"%s\" from %s port %u: %s", s->user,
 	    s->peer.host, s->peer.port, reason);
+	alarm(0); /* PAM is over; the wait below is bounded */
 	until.tv_sec += ms / 1000;
 	until.tv_nsec += (ms % 1000) * 1000000L;
 	if (until.tv_nsec >= 1000000000L) {
@@ -281,6 +299,25 @@ child_main(struct session *s)
 }
 
 /*
+ * Tells the standalone listener that this connection has logged in, so
+ * it no longer counts as unauthenticated: our pid on the startup pipe
+ * that all connection processes share (one write, atomic).  The pipe is
+ * closed here, before the user's process is forked.
+ */
+static void
+tell_listener(struct session *s)
+{
+	pid_t pid = getpid();
+
+	if (s->startup_fd == -1)
+		return;
+	if (write(s->startup_fd, &pid, sizeof(pid)) != sizeof(pid))
+		log_warn("startup pipe");
+	close(s->startup_fd);
+	s->startup_fd = -1;
+}
+
+/*
  * Still root, after a successful login: groups, PAM credentials and
  * session, then the user's process.  From the fork on this process holds
  * no socket; it waits and closes the PAM session.
@@ -292,6 +329,7 @@ phase_session(struct session *s)
 	pid_t pid, p;
 
 	alarm(0);
+	tell_listener(s);
 	if (privdrop_groups(&s->pw) == -1 || authpam_open(&s->pam) !=
 	    AUTHPAM_OK) {
 		log_warnx("user \"%s\" from %s port %u: session refused: %s",
@@ -321,26 +359,51 @@ phase_session(struct session *s)
 }
 
 /*
- * Serves the connection on sock, in a process of its own, as root.  The
+ * The --allow and --deny rules, before any byte is read.  The standalone
+ * listener has checked them already; in inetd mode this is the check.
+ */
+static void
+check_address(struct session *s)
+{
+	struct acl_addr a;
+
+	if (acl_addr_from(&a, (struct sockaddr *)&s->peer.ss) == 0 &&
+	    acl_permits(&s->conf->allow, &s->conf->deny, &a))
+		return;
+	log_auth("refused connection from %s port %u: address not allowed",
+	    s->peer.host, s->peer.port);
+	refuse(s, SESSION_TXT_ACL, SESSION_EXIT_PROTO);
+}
+
+/*
+ * Serves the connection on sock, in a process of its own, as root;
+ * startup_fd is the standalone listener's startup pipe (or -1).  The
  * login grace time covers everything up to the PAM session: reads wait
  * no longer than it, and an alarm ends the process if PAM itself stalls.
  */
 void
-session_run(int sock, const struct rexecd_conf *conf)
+session_run(int sock, const struct rexecd_conf *conf, int startup_fd)
 {
 	struct session *s = &sess;
 
 	s->conf = conf;
 	s->sock = sock;
 	s->errfd = -1;
+	s->startup_fd = startup_fd;
 	proto_init(&s->hs);
 	netio_deadline(&s->deadline, conf->grace_ms);
 	alarm((unsigned int)(conf->grace_ms / 1000 + 2));
 	if (netio_endpoints(sock, &s->peer, &s->local) == -1) {
+		if (errno == ENOTCONN) {
+			log_info("connection closed by the client before it "
+			    "was served");
+			exit(SESSION_EXIT_PROTO);
+		}
 		log_warn("getpeername");
 		exit(SESSION_EXIT_ERROR);
 	}
 	log_debug("connection from %s port %u", s->peer.host, s->peer.port);
+	check_address(s);
 	phase_handshake(s);
 	phase_auth(s);
 	phase_session(s);
