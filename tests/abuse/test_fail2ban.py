@@ -1,0 +1,183 @@
+"""contrib/fail2ban/filter.d/rexecd.conf against logs the server wrote.
+
+Failures are made from distinct 127/8 sources, then Debian's
+fail2ban-regex runs the filter over the log and must find exactly those
+failures at exactly those addresses.  Two logs: the -d log (stderr, no
+time stamps), and a real syslog stream: the server runs in a private
+mount namespace whose /dev/log is a socket this test reads, and the
+lines are stored as a syslog daemon stores them.
+"""
+import collections
+import os
+import pathlib
+import shutil
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+
+from abuselib import BAD_PORT, LOGIN_INCORRECT, TIMED_OUT, login, open_conn
+from abuselib import raw, read_reply, wait_until, children
+from abuseserver import ROOT, SERVER
+
+FILTER = ROOT / "contrib" / "fail2ban" / "filter.d" / "rexecd.conf"
+COMMON = pathlib.Path("/etc/fail2ban/filter.d/common.conf")
+F2B = shutil.which("fail2ban-regex")
+
+pytestmark = pytest.mark.skipif(F2B is None or not COMMON.exists(),
+                                reason="fail2ban not installed")
+
+
+@pytest.fixture
+def filter_dir(tmp_path):
+    """The filter next to fail2ban's common.conf, which it includes."""
+    d = tmp_path / "filter.d"
+    d.mkdir()
+    shutil.copy(COMMON, d)
+    shutil.copy(FILTER, d)
+    return d / "rexecd.conf"
+
+
+def f2b_ips(log, filt, mode="normal", no_dates=False):
+    """The address of every failure fail2ban-regex finds, counted."""
+    args = [F2B, "-o", "ip"]
+    if no_dates:
+        args += ["-d", "{NONE}"]
+    args += [str(log), f"{filt}[mode={mode}]"]
+    r = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return collections.Counter(r.stdout.split())
+
+
+def make_failures(host, port, user, prefix="127.0.0."):
+    """Failures of every kind from distinct sources; returns what the
+    filter must find (normal mode) and the sources that only left."""
+    for _ in range(3):
+        assert login(host, port, user.name, "wrong-Pw-1",
+                     source=prefix + "31") == LOGIN_INCORRECT
+    for _ in range(2):
+        assert login(host, port, "rxtnosuchuser", "Pw-x",
+                     source=prefix + "32") == LOGIN_INCORRECT
+    assert raw(host, port, b"x\0", source=prefix + "33") == BAD_PORT
+    assert raw(host, port, b"\0" + b"u" * 300 + b"\0",
+               source=prefix + "33") == b"\x01username too long\n"
+    with open_conn(host, port, source=prefix + "34") as c:
+        assert read_reply(c) == TIMED_OUT
+    assert login(host, port, user.name, user.password,
+                 source=prefix + "35") == b"\0ok\n"
+    c = open_conn(host, port, source=prefix + "36")
+    c.sendall(b"\0rxt")
+    return ({prefix + "31": 3, prefix + "32": 2, prefix + "33": 2,
+             prefix + "34": 1}, c)
+
+
+def test_filter_on_the_debug_log(server_with, user, filter_dir):
+    s = server_with("--login-grace-time", "1", "--penalty", "off")
+    want, leaver = make_failures(s.host, s.port, user)
+    leaver.close()
+    assert s.wait_log("connection from 127.0.0.36 port ")
+    assert wait_until(lambda: children(s.proc.pid) == [])
+    assert f2b_ips(s.logpath, filter_dir, no_dates=True) == want
+    want["127.0.0.36"] = 1
+    assert f2b_ips(s.logpath, filter_dir, "aggressive", no_dates=True) == want
+
+
+class SyslogServer:
+    """in.rexecd without -d, in a mount namespace whose /dev/log is ours."""
+
+    SETUP = """set -e
+mount --make-rprivate /
+mkdir -p "$D/olddev"
+mount --bind /dev "$D/olddev"
+mount -t tmpfs -o mode=755 tmpfs /dev
+for f in null zero full random urandom; do
+    touch /dev/$f; mount --bind "$D/olddev/$f" /dev/$f
+done
+touch /dev/log
+mount --bind "$D/log.sock" /dev/log
+exec "$@"
+"""
+
+    def __init__(self, d, args):
+        self.lines = []
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(str(d / "log.sock"))
+        self.sock.settimeout(0.2)
+        self.stop_flag = False
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+        self.proc = subprocess.Popen(
+            ["unshare", "-m", "sh", "-c", self.SETUP, "sh", *args],
+            env={**os.environ, "D": str(d)}, stdout=subprocess.PIPE,
+            text=True)
+        self.ports = {}
+        for _ in range(2):
+            line = self.proc.stdout.readline()
+            assert line.startswith("in.rexecd: listening on "), line
+            hostport = line.split()[-1]
+            host, port = hostport.rsplit(":", 1)
+            self.ports[host.strip("[]")] = int(port)
+
+    def _read(self):
+        while not self.stop_flag:
+            try:
+                self.lines.append(self.sock.recv(65536).decode())
+            except socket.timeout:
+                continue
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+        time.sleep(0.3)
+        self.stop_flag = True
+        self.thread.join()
+        self.sock.close()
+
+    def write_log(self, path):
+        """As a syslog daemon stores them: "Mmm dd hh:mm:ss host tag: msg"."""
+        with open(path, "w") as f:
+            for m in self.lines:
+                body = m.split(">", 1)[1]          # drop <PRI>
+                stamp, rest = body[:15], body[16:]
+                f.write(f"{stamp} testhost {rest.rstrip()}\n")
+
+
+def test_filter_on_a_syslog_log(pam_service, user, filter_dir, tmp_path):
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare not installed")
+    s = SyslogServer(tmp_path, [str(SERVER), "--pam-service", pam_service.name,
+                                "--fail-delay", "0", "--penalty", "off",
+                                "--login-grace-time", "1",
+                                "-l", "127.0.0.1:0", "-l", "[::1]:0"])
+    try:
+        want, leaver = make_failures("127.0.0.1", s.ports["127.0.0.1"], user)
+        leaver.close()
+        for _ in range(2):
+            assert login("::1", s.ports["::1"], user.name, "wrong-Pw-2") == \
+                LOGIN_INCORRECT
+        want["::1"] = 2
+        assert wait_until(lambda: children(s.proc.pid) == [])
+    finally:
+        s.stop()
+    log = tmp_path / "auth.log"
+    s.write_log(log)
+    text = log.read_text()
+    assert " testhost in.rexecd[" in text and "login accepted" in text
+    assert f2b_ips(log, filter_dir) == want
+
+
+def test_jail_example_loads(tmp_path):
+    """fail2ban reads the jail example (with the filter) without error."""
+    conf = tmp_path / "fail2ban"
+    shutil.copytree("/etc/fail2ban", conf)
+    shutil.copy(FILTER, conf / "filter.d")
+    shutil.copy(ROOT / "contrib" / "fail2ban" / "jail.d" / "rexecd.conf",
+                conf / "jail.d")
+    r = subprocess.run(["fail2ban-client", "-c", str(conf), "-d"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "['add', 'rexecd'," in r.stdout
+    assert "login refused for user" in r.stdout
+    assert "['start', 'rexecd']" in r.stdout
