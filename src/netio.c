@@ -6,17 +6,18 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sockios.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "netio.h"
 
 #define PEEK_SIZE 16384
-#define DRAIN_MS 200	   /* how long a refused client may keep talking */
-#define DRAIN_MAX 65536	   /* and how much of it is read */
+#define DRAIN_SLICE_MS 20  /* how often a closing socket is looked at */
 
 /* Sets *ts to ms milliseconds from now on the monotonic clock. */
 void
@@ -239,29 +240,42 @@ fail:
 	return -1;
 }
 
+/* Bytes written to fd that the peer has not acknowledged yet. */
+static int
+unacked(int fd)
+{
+	int n = 0;
+
+	if (ioctl(fd, SIOCOUTQ, &n) == -1)
+		return 0;
+	return n;
+}
+
 /*
- * Closes a connection without destroying what was just written: shut
- * the write side, read and discard what the peer still sends for a
- * moment, then close.  Closing with unread input would send a reset.
+ * Closes a connection without losing what was written to it.  A close
+ * with unread input makes the kernel send a reset, which throws away
+ * whatever is still queued for the peer: so shut the write side, then
+ * read and discard what the peer sends until it has acknowledged all of
+ * our data or closed its side, for at most max_ms, and only then close.
  */
 void
-netio_close_gently(int fd)
+netio_close_gently(int fd, long max_ms)
 {
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	struct timespec deadline;
 	char sink[4096];
-	size_t total = 0;
 	ssize_t n;
 
 	(void)shutdown(fd, SHUT_WR);
-	netio_deadline(&deadline, DRAIN_MS);
-	while (total < DRAIN_MAX &&
-	    wait_fd(fd, POLLIN, &deadline) == NETIO_OK) {
-		n = recv(fd, sink, sizeof(sink), MSG_DONTWAIT);
-		if (n == -1 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0)
+	netio_deadline(&deadline, max_ms);
+	while (unacked(fd) > 0 && netio_remaining_ms(&deadline) > 0) {
+		if (poll(&pfd, 1, DRAIN_SLICE_MS) == -1 && errno != EINTR)
 			break;
-		total += (size_t)n;
+		do
+			n = recv(fd, sink, sizeof(sink), MSG_DONTWAIT);
+		while (n > 0);
+		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
+			break; /* the peer is done: nothing unread remains */
 	}
 	close(fd);
 }

@@ -33,6 +33,6 @@ enum netio_result netio_recv_field(int, struct proto_handshake *,
     const struct timespec *, enum proto_status *);
 int netio_connect_back(const struct netio_addr *, const struct netio_addr *,
     unsigned int, long);
-void netio_close_gently(int);
+void netio_close_gently(int, long);
 
 #endif

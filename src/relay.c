@@ -1,9 +1,12 @@
 /*
- * relay.c: the signal relay, running as the user (never root) between the
- * command and the stderr channel.  The command writes its stderr to the
- * channel itself; the relay only reads the bytes the client sends back,
- * each a signal number for the command's process group, and waits for
- * the command to end.  It sleeps in poll(): no busy loop, no timer.
+ * relay.c: the user's process (never root) that stays beside the
+ * command.  The command reads and writes the sockets itself; the relay
+ * only reads the bytes the client sends on the stderr channel, each a
+ * signal number for the command's process group, and waits for the
+ * command to end.  Then it ends the session: it shuts both connections
+ * down and closes them once the client has everything, so that input
+ * the command never read cannot make the kernel reset the connection
+ * over output still on its way.  It sleeps in poll(): no busy loop.
  */
 #include <errno.h>
 #include <poll.h>
@@ -13,8 +16,11 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "netio.h"
 #include "proto.h"
 #include "relay.h"
+
+#define RELAY_LINGER_MS 30000 /* for the client to take the last output */
 
 /* Sends each allowed signal byte in buf to the command's group. */
 static void
@@ -46,13 +52,14 @@ reaped(pid_t child, int *status)
 }
 
 /*
- * Relays until the command ends, then returns its wait status.  sigfd is
- * a signalfd for SIGCHLD (blocked by the caller before the fork, so no
- * exit is missed).  EOF from the client on errfd stops the reading, not
- * the session.
+ * Relays until the command ends, closes the connections, and returns the
+ * command's wait status.  sigfd is a signalfd for SIGCHLD (blocked by the
+ * caller before the fork, so no exit is missed).  errfd is the stderr
+ * channel or -1.  EOF from the client on errfd stops the reading, not the
+ * session.
  */
 int
-relay_run(int errfd, pid_t child, int sigfd)
+relay_run(int sock, int errfd, pid_t child, int sigfd)
 {
 	struct pollfd pfd[2];
 	struct signalfd_siginfo si;
@@ -81,5 +88,8 @@ relay_run(int errfd, pid_t child, int sigfd)
 				pfd[1].fd = -1; /* the client is done sending */
 		}
 	}
+	netio_close_gently(sock, RELAY_LINGER_MS);
+	if (errfd != -1)
+		netio_close_gently(errfd, RELAY_LINGER_MS);
 	return status;
 }

@@ -4,6 +4,6 @@
 
 #include <sys/types.h>
 
-int relay_run(int, pid_t, int);
+int relay_run(int, int, pid_t, int);
 
 #endif

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,6 +43,8 @@ struct session {
 	char *shell;
 };
 
+#define REFUSE_LINGER_MS 1000 /* for a refused client to take the text */
+
 static struct session sess; /* one per process; holds 128 KiB of command */
 
 /*
@@ -57,7 +60,7 @@ refuse(struct session *s, const char *text, int code)
 	(void)netio_write_all(s->sock, buf, n);
 	if (s->errfd != -1)
 		close(s->errfd);
-	netio_close_gently(s->sock);
+	netio_close_gently(s->sock, REFUSE_LINGER_MS);
 	exit(code);
 }
 
@@ -235,6 +238,25 @@ phase_auth(struct session *s)
 }
 
 /*
+ * Whether execve() would start the shell, as far as can be known before:
+ * executable for this user and a regular file (execve refuses anything
+ * else with EACCES).  Sets errno when it would not.
+ */
+static int
+shell_runnable(const char *shell)
+{
+	struct stat st;
+
+	if (access(shell, X_OK) == -1 || stat(shell, &st) == -1)
+		return -1;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EACCES;
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * In the user's process: drop root for good, reach the home directory,
  * check the shell, build the environment.  Every failure here still gets
  * its "\x01" answer, since the success byte has not been sent.
@@ -252,7 +274,7 @@ child_prepare(struct session *s, struct spawn *sp)
 		    s->pw.pw_dir);
 		refuse(s, PROTO_TXT_NO_DIR, SESSION_EXIT_ERROR);
 	}
-	if (access(s->shell, X_OK) == -1) {
+	if (shell_runnable(s->shell) == -1) {
 		snprintf(msg, sizeof(msg), "%s: %s", s->shell, strerror(errno));
 		log_warnx("user \"%s\": %s", s->user, msg);
 		refuse(s, msg, SESSION_EXIT_ERROR);
@@ -267,9 +289,9 @@ child_prepare(struct session *s, struct spawn *sp)
 }
 
 /*
- * The user's process.  Without a stderr channel there is nothing to
- * relay and it becomes the command itself; with one it forks the command
- * and relays the client's signal bytes to it until it ends.
+ * The user's process: forks the command, relays the client's signal
+ * bytes to it until it ends, then closes the connections without losing
+ * output (relay.c).
  */
 static void __attribute__((noreturn))
 child_main(struct session *s)
@@ -280,8 +302,6 @@ child_main(struct session *s)
 	pid_t pid;
 
 	child_prepare(s, &sp);
-	if (s->errfd == -1)
-		spawn_exec(&sp);
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &chld, NULL) == -1 ||
@@ -293,8 +313,7 @@ child_main(struct session *s)
 	}
 	if (pid == 0)
 		spawn_exec(&sp);
-	close(s->sock);
-	(void)relay_run(s->errfd, pid, sigfd);
+	(void)relay_run(s->sock, s->errfd, pid, sigfd);
 	_exit(0);
 }
 
