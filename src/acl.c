@@ -88,13 +88,14 @@ int
 acl_parse(const char *s, struct acl_rule *r)
 {
 	char buf[ACL_STRLEN], *slash;
+	size_t n;
 	uint8_t raw[16];
 	unsigned int bits, max;
 	int rc = -1;
 
-	if (strlen(s) >= sizeof(buf))
+	if ((n = strlen(s)) >= sizeof(buf))
 		goto out;
-	strcpy(buf, s);
+	memcpy(buf, s, n + 1);
 	if ((slash = strchr(buf, '/')) != NULL)
 		*slash++ = '\0';
 	memset(r, 0, sizeof(*r));
@@ -212,7 +213,7 @@ acl_key_format(char *buf, size_t size, const struct acl_addr *key)
 
 	if (inet_ntop(key->v4 ? AF_INET : AF_INET6,
 	    key->v4 ? key->a + 12 : key->a, h, sizeof(h)) == NULL)
-		strcpy(h, "?");
-	snprintf(buf, size, key->v4 ? "%s" : "%s/64", h);
+		memcpy(h, "?", 2);
+	(void)snprintf(buf, size, key->v4 ? "%s" : "%s/64", h);
 	return buf;
 }

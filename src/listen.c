@@ -125,6 +125,20 @@ bad:
 	return -1;
 }
 
+/* A decimal number from the environment, or -1. */
+static long
+env_number(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 0)
+		return -1;
+	return v;
+}
+
 /*
  * Takes the sockets a service manager passed (LISTEN_PID, LISTEN_FDS):
  * descriptors 3 and up.  Returns how many, 0 when there are none.
@@ -133,14 +147,27 @@ int
 listen_inherit(struct listen_set *ls)
 {
 	const char *pid = getenv("LISTEN_PID"), *nfds = getenv("LISTEN_FDS");
+	int type, acc;
+	socklen_t len;
 	long n, i;
 
-	if (pid == NULL || nfds == NULL || atol(pid) != (long)getpid())
+	if (pid == NULL || nfds == NULL || env_number(pid) != (long)getpid())
 		return 0;
-	n = atol(nfds);
+	n = env_number(nfds);
 	if (n <= 0 || n > LISTEN_MAX_FDS - ls->n)
 		return 0;
 	for (i = 0; i < n; i++) {
+		len = sizeof(type);
+		if (getsockopt(3 + (int)i, SOL_SOCKET, SO_TYPE, &type,
+		    &len) == -1 || type != SOCK_STREAM)
+			fatalx("LISTEN_FDS: descriptor %ld is not a stream "
+			    "socket", 3 + i);
+		len = sizeof(acc);
+		if (getsockopt(3 + (int)i, SOL_SOCKET, SO_ACCEPTCONN, &acc,
+		    &len) == -1 || !acc)
+			fatalx("LISTEN_FDS: descriptor %ld is not listening "
+			    "(Accept=yes units run in.rexecd without sockets "
+			    "from LISTEN_FDS)", 3 + i);
 		if (fcntl(3 + (int)i, F_SETFD, FD_CLOEXEC) == -1 ||
 		    fcntl(3 + (int)i, F_SETFL, O_NONBLOCK) == -1)
 			return -1;
@@ -161,7 +188,7 @@ listen_inherit(struct listen_set *ls)
 static void
 announce(const struct listen_set *ls)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = { 0 };
 	struct netio_addr a;
 	socklen_t len;
 	int i;
@@ -171,12 +198,13 @@ announce(const struct listen_set *ls)
 		if (getsockname(ls->fd[i], (struct sockaddr *)&ss, &len) == -1 ||
 		    netio_addr_fill(&a, (struct sockaddr *)&ss, len) == -1)
 			fatal("getsockname");
-		printf(ss.ss_family == AF_INET6 ?
+		(void)printf(ss.ss_family == AF_INET6 ?
 		    "in.rexecd: listening on [%s]:%u\n" :
 		    "in.rexecd: listening on %s:%u\n", a.host, a.port);
 		log_info("listening on %s port %u", a.host, a.port);
 	}
-	fflush(stdout);
+	if (fflush(stdout) == EOF)
+		log_warn("announcing the listening sockets");
 	notify_send("READY=1");
 }
 
@@ -357,17 +385,17 @@ admit(struct listener *l, int fd, const struct sockaddr *sa, socklen_t len,
 	case CONNLIMIT_OK:
 		return 0;
 	case CONNLIMIT_SESSIONS:
-		snprintf(why, sizeof(why), "%u connections served "
+		(void)snprintf(why, sizeof(why), "%u connections served "
 		    "(--max-sessions %u)", connlimit_total(), lc->sessions);
 		break;
 	case CONNLIMIT_STARTUPS:
-		snprintf(why, sizeof(why), "%u unauthenticated connections "
-		    "(--max-startups %u:%u:%u)", connlimit_unauthenticated(),
+		(void)snprintf(why, sizeof(why), "%u unauthenticated "
+		    "connections (--max-startups %u:%u:%u)", connlimit_unauthenticated(),
 		    lc->start, lc->rate, lc->full);
 		break;
 	case CONNLIMIT_SOURCE:
-		snprintf(why, sizeof(why), "%u unauthenticated connections "
-		    "from that source (--per-source-max %u)", lc->per_source,
+		(void)snprintf(why, sizeof(why), "%u unauthenticated "
+		    "connections from that source (--per-source-max %u)", lc->per_source,
 		    lc->per_source);
 		break;
 	}
@@ -508,7 +536,7 @@ listen_loop(struct listen_set *ls, const struct rexecd_conf *conf)
 			pfd[2 + i].events = POLLIN;
 		}
 		nl = linger_pollfds(pfd + off, LINGER_MAX);
-		if (poll(pfd, (nfds_t)(off + nl),
+		if (poll(pfd, (nfds_t)off + (nfds_t)nl,
 		    poll_timeout(&l, now_ms())) == -1) {
 			if (errno != EINTR)
 				fatal("poll");

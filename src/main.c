@@ -62,7 +62,7 @@ static const struct option longopts[] = {
 static void
 usage(FILE *f)
 {
-	fprintf(f,
+	(void)fprintf(f,
 "usage: in.rexecd [-d] [-l ADDR:PORT]... [--pam-service NAME] [--allow-root]\n"
 "                 [--login-grace-time S] [--connect-timeout S]\n"
 "                 [--fail-delay S] [--allow-low-ports] [--allow CIDR]...\n"
@@ -124,7 +124,7 @@ parse_seconds(const char *s, long max_s)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > max_s)
+	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > (double)max_s)
 		return -1;
 	return (long)(v * 1000 + 0.5);
 }
@@ -133,7 +133,7 @@ parse_seconds(const char *s, long max_s)
 static void __attribute__((noreturn))
 bad_value(const char *opt, const char *s)
 {
-	fprintf(stderr, "in.rexecd: %s: bad value \"%s\" (see --help)\n", opt,
+	(void)fprintf(stderr, "in.rexecd: %s: bad value \"%s\" (see --help)\n", opt,
 	    s);
 	exit(2);
 }
@@ -160,7 +160,7 @@ cidr_arg(const char *opt, const char *s, struct acl *l)
 	if (acl_add(l, s) == -1) {
 		if (errno == EINVAL)
 			bad_value(opt, s);
-		fprintf(stderr, "in.rexecd: %s: out of memory\n", opt);
+		(void)fprintf(stderr, "in.rexecd: %s: out of memory\n", opt);
 		exit(2);
 	}
 }
@@ -171,7 +171,7 @@ seconds_arg(const char *opt, const char *s, long min_ms, long max_s)
 	long ms = parse_seconds(s, max_s);
 
 	if (ms < min_ms) {
-		fprintf(stderr, "in.rexecd: %s: bad number of seconds \"%s\"\n",
+		(void)fprintf(stderr, "in.rexecd: %s: bad number of seconds \"%s\"\n",
 		    opt, s);
 		exit(2);
 	}
@@ -229,7 +229,7 @@ parse_args(int argc, char **argv, struct rexecd_conf *c)
 			break;
 		case 'l':
 			if (c->nlisten == CONF_MAX_LISTEN) {
-				fprintf(stderr, "in.rexecd: too many -l\n");
+				(void)fprintf(stderr, "in.rexecd: too many -l\n");
 				exit(2);
 			}
 			c->listen[c->nlisten++] = optarg;
@@ -275,6 +275,7 @@ sanitize_fds(void)
 {
 	int fd;
 
+	/* NOLINTNEXTLINE(android-cloexec-open): 0, 1, 2 must survive exec */
 	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
 		;
 	if (fd > 2)

@@ -124,14 +124,15 @@ int
 penalty_parse(struct penalty_conf *c, const char *spec)
 {
 	char buf[256], *rest = buf, *item, *val;
+	size_t n;
 
 	if (strcmp(spec, "off") == 0) {
 		c->off = 1;
 		return 0;
 	}
-	if (strlen(spec) >= sizeof(buf))
+	if ((n = strlen(spec)) >= sizeof(buf))
 		return -1;
-	strcpy(buf, spec);
+	memcpy(buf, spec, n + 1);
 	while ((item = strsep(&rest, ",")) != NULL) {
 		if ((val = strchr(item, ':')) == NULL)
 			return -1;

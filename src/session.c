@@ -275,7 +275,8 @@ child_prepare(struct session *s, struct spawn *sp)
 		refuse(s, PROTO_TXT_NO_DIR, SESSION_EXIT_ERROR);
 	}
 	if (shell_runnable(s->shell) == -1) {
-		snprintf(msg, sizeof(msg), "%s: %s", s->shell, strerror(errno));
+		(void)snprintf(msg, sizeof(msg), "%s: %s", s->shell,
+		    strerror(errno));
 		log_warnx("user \"%s\": %s", s->user, msg);
 		refuse(s, msg, SESSION_EXIT_ERROR);
 	}
@@ -345,7 +346,7 @@ static void __attribute__((noreturn))
 phase_session(struct session *s)
 {
 	int status;
-	pid_t pid, p;
+	pid_t pid;
 
 	alarm(0);
 	tell_listener(s);
@@ -369,12 +370,18 @@ phase_session(struct session *s)
 	close(s->sock);
 	if (s->errfd != -1)
 		close(s->errfd);
-	while ((p = waitpid(pid, &status, 0)) == -1 && errno == EINTR)
-		;
+	while (waitpid(pid, &status, 0) == -1) {
+		if (errno != EINTR) {
+			log_warn("waitpid");
+			status = 1;
+			break;
+		}
+	}
 	authpam_close(&s->pam);
 	log_info("session closed for user \"%s\" from %s port %u", s->user,
 	    s->peer.host, s->peer.port);
-	exit(SESSION_EXIT_OK);
+	exit(WIFEXITED(status) && WEXITSTATUS(status) == 0 ? SESSION_EXIT_OK :
+	    SESSION_EXIT_ERROR);
 }
 
 /*
