@@ -247,6 +247,7 @@ child_start(struct listener *l, int fd)
 		fatal("sigprocmask");
 	if (setrlimit(RLIMIT_NOFILE, &l->nofile) == -1)
 		fatal("setrlimit");
+	(void)unsetenv("NOTIFY_SOCKET"); /* the daemon's, not PAM's */
 	session_run(fd, l->conf, l->startup[1]);
 }
 
