@@ -275,32 +275,35 @@ static void
 unauthenticated_end(const struct connlimit_child *c, int status, int64_t now)
 {
 	struct netio_addr a;
+	struct acl_addr full;
 	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 
 	if (netio_addr_fill(&a, (const struct sockaddr *)&c->peer,
 	    c->peerlen) == -1) {
-		strcpy(a.host, "?");
+		memcpy(a.host, "?", 2);
 		a.port = 0;
 	}
+	if (acl_addr_from(&full, (const struct sockaddr *)&c->peer) == -1)
+		full = c->key;
 	if (sig == SIGALRM) {
 		log_auth("timeout from %s port %u during authentication",
 		    a.host, a.port);
-		penalty_add(&c->key, PENALTY_GRACE, now);
+		penalty_add(&full, PENALTY_GRACE, now);
 	} else if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||
 	    sig == SIGFPE || sig == SIGABRT || sig == SIGSYS) {
 		log_warnx("connection process for %s port %u crashed "
 		    "(signal %d)", a.host, a.port, sig);
-		penalty_add(&c->key, PENALTY_CRASH, now);
+		penalty_add(&full, PENALTY_CRASH, now);
 	} else if (sig == 0) {
 		switch (WEXITSTATUS(status)) {
 		case SESSION_EXIT_LOGIN:
-			penalty_add(&c->key, PENALTY_AUTHFAIL, now);
+			penalty_add(&full, PENALTY_AUTHFAIL, now);
 			break;
 		case SESSION_EXIT_TIMEOUT:
-			penalty_add(&c->key, PENALTY_GRACE, now);
+			penalty_add(&full, PENALTY_GRACE, now);
 			break;
 		case SESSION_EXIT_PROTO:
-			penalty_add(&c->key, PENALTY_NOAUTH, now);
+			penalty_add(&full, PENALTY_NOAUTH, now);
 			break;
 		}
 	}
@@ -377,7 +380,7 @@ admit(struct listener *l, int fd, const struct sockaddr *sa, socklen_t len,
 		return -1;
 	}
 	acl_source_key(key, &a);
-	if (penalty_refuses(key, now)) {
+	if (penalty_refuses(&a, now)) {
 		turn_away(fd, sa, len, now, SESSION_TXT_PENALTY,
 		    "source penalised", QUIET);
 		return -1;

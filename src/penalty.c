@@ -215,13 +215,20 @@ make_room(int64_t now)
 	return &tab[victim];
 }
 
-/* Whether connections from key are to be refused now. */
+/*
+ * Whether connections from addr are to be refused now: its source is
+ * penalised and addr itself is not exempt.
+ */
 int
-penalty_refuses(const struct acl_addr *key, int64_t now)
+penalty_refuses(const struct acl_addr *addr, int64_t now)
 {
+	struct acl_addr key;
 	struct source *s;
 
-	if (ntab == 0 || (s = find(key)) == NULL)
+	if (ntab == 0 || acl_match(&pc->exempt, addr))
+		return 0;
+	acl_source_key(&key, addr);
+	if ((s = find(&key)) == NULL)
 		return 0;
 	if (s->expiry <= now) {
 		forget(s);
@@ -230,16 +237,22 @@ penalty_refuses(const struct acl_addr *key, int64_t now)
 	return s->active;
 }
 
-/* Charges key for one failure of kind ev; exempt sources are not charged. */
+/*
+ * Charges the source of addr (its IPv4 address or IPv6 /64) for one
+ * failure of kind ev.  The exempt list is matched against the client's
+ * own address, so an IPv6 rule narrower than /64 works.
+ */
 void
-penalty_add(const struct acl_addr *key, enum penalty_event ev, int64_t now)
+penalty_add(const struct acl_addr *addr, enum penalty_event ev, int64_t now)
 {
+	struct acl_addr keybuf, *key = &keybuf;
 	struct source *s;
 	char h[ACL_STRLEN];
 
 	if (pc == NULL || pc->off || pc->ms[ev] == 0 ||
-	    acl_match(&pc->exempt, key))
+	    acl_match(&pc->exempt, addr))
 		return;
+	acl_source_key(key, addr);
 	if ((s = find(key)) == NULL) {
 		s = make_room(now);
 		s->key = *key;

@@ -126,6 +126,26 @@ test_sources_are_separate_and_exempt_never_charged(void **state)
 	assert_int_equal(penalty_count(), 1);
 }
 
+/*
+ * IPv6 sources are charged per /64, but an exemption is matched against
+ * the client's own address: exempting one /128 spares that host only.
+ */
+static void
+test_ipv6_per_64_and_exempt_single_host(void **state)
+{
+	struct acl_addr host = key("2001:db8::5"), other = key("2001:db8::6");
+
+	(void)state;
+	assert_int_equal(acl_add(&conf.exempt, "2001:db8::5"), 0);
+	fail_n("2001:db8::5", PENALTY_AUTHFAIL, 10, 0);
+	assert_int_equal(penalty_count(), 0);
+	fail_n("2001:db8::6", PENALTY_AUTHFAIL, 10, 0);
+	assert_true(penalty_refuses(&other, 0));
+	assert_int_equal(penalty_count(), 1);
+	/* the /64 is penalised, the exempt host in it is not refused */
+	assert_false(penalty_refuses(&host, 0));
+}
+
 static void
 test_expire_and_next(void **state)
 {
@@ -218,6 +238,8 @@ main(void)
 		cmocka_unit_test_setup(test_capped_at_max, setup),
 		cmocka_unit_test_setup(
 		    test_sources_are_separate_and_exempt_never_charged, setup),
+		cmocka_unit_test_setup(
+		    test_ipv6_per_64_and_exempt_single_host, setup),
 		cmocka_unit_test_setup(test_expire_and_next, setup),
 		cmocka_unit_test_setup(
 		    test_full_table_forgets_the_least_penalised, setup),
