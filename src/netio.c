@@ -252,30 +252,64 @@ unacked(int fd)
 }
 
 /*
- * Closes a connection without losing what was written to it.  A close
- * with unread input makes the kernel send a reset, which throws away
- * whatever is still queued for the peer: so shut the write side, then
- * read and discard what the peer sends until it has acknowledged all of
- * our data or closed its side, for at most max_ms, and only then close.
+ * Reads and discards what the peer has sent so far.  Returns 1 once it
+ * has closed its side (or the connection failed): nothing more can
+ * arrive.  Returns 0 when its input is merely empty for now.
+ */
+static int
+discard_input(int fd)
+{
+	char sink[4096];
+	ssize_t n;
+
+	do
+		n = recv(fd, sink, sizeof(sink), MSG_DONTWAIT);
+	while (n > 0 || (n == -1 && errno == EINTR));
+	return n == 0 || errno != EAGAIN;
+}
+
+/*
+ * Waits, at most max_ms, until the peer has acknowledged all that was
+ * written to fd, discarding what it sends meanwhile and at least once.
+ * A close over unread input makes the kernel send a reset, which throws
+ * away whatever is still queued for the peer (and some peers drop what
+ * they received but did not read yet); after this, close sends a FIN.
+ */
+static void
+linger(int fd, long max_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct timespec deadline;
+
+	netio_deadline(&deadline, max_ms);
+	while (!discard_input(fd) && unacked(fd) > 0 &&
+	    netio_remaining_ms(&deadline) > 0) {
+		if (poll(&pfd, 1, DRAIN_SLICE_MS) == -1 && errno != EINTR)
+			break;
+	}
+}
+
+/*
+ * Closes a connection this process alone holds (a refusal) without
+ * losing what was written to it: shut the write side, linger, close.
  */
 void
 netio_close_gently(int fd, long max_ms)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	struct timespec deadline;
-	char sink[4096];
-	ssize_t n;
-
 	(void)shutdown(fd, SHUT_WR);
-	netio_deadline(&deadline, max_ms);
-	while (unacked(fd) > 0 && netio_remaining_ms(&deadline) > 0) {
-		if (poll(&pfd, 1, DRAIN_SLICE_MS) == -1 && errno != EINTR)
-			break;
-		do
-			n = recv(fd, sink, sizeof(sink), MSG_DONTWAIT);
-		while (n > 0);
-		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
-			break; /* the peer is done: nothing unread remains */
-	}
+	linger(fd, max_ms);
+	close(fd);
+}
+
+/*
+ * Lets go of this process's hold on a connection that others (jobs the
+ * command left running) may still write to: no shutdown, which would
+ * cut them off; linger, then close.  The connection ends when its last
+ * holder closes it.
+ */
+void
+netio_release(int fd, long max_ms)
+{
+	linger(fd, max_ms);
 	close(fd);
 }

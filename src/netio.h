@@ -34,5 +34,6 @@ enum netio_result netio_recv_field(int, struct proto_handshake *,
 int netio_connect_back(const struct netio_addr *, const struct netio_addr *,
     unsigned int, long);
 void netio_close_gently(int, long);
+void netio_release(int, long);
 
 #endif

@@ -3,10 +3,12 @@
  * command.  The command reads and writes the sockets itself; the relay
  * only reads the bytes the client sends on the stderr channel, each a
  * signal number for the command's process group, and waits for the
- * command to end.  Then it ends the session: it shuts both connections
- * down and closes them once the client has everything, so that input
- * the command never read cannot make the kernel reset the connection
- * over output still on its way.  It sleeps in poll(): no busy loop.
+ * command to end.  Then it lets go of both connections once the client
+ * has everything, so that input the command never read cannot make the
+ * kernel reset them over output still on its way.  It does not shut
+ * them down: a job the command left running may still be writing, and
+ * the connections end when it is done.  It sleeps in poll(): no busy
+ * loop.
  */
 #include <errno.h>
 #include <poll.h>
@@ -88,8 +90,8 @@ relay_run(int sock, int errfd, pid_t child, int sigfd)
 				pfd[1].fd = -1; /* the client is done sending */
 		}
 	}
-	netio_close_gently(sock, RELAY_LINGER_MS);
+	netio_release(sock, RELAY_LINGER_MS);
 	if (errfd != -1)
-		netio_close_gently(errfd, RELAY_LINGER_MS);
+		netio_release(errfd, RELAY_LINGER_MS);
 	return status;
 }
