@@ -1,0 +1,223 @@
+"""A minimal rexec client for tests: exact bytes in, exact bytes out.
+
+Nothing here interprets the protocol beyond what a test asks for, so a
+test can assert on the status byte, the refusal text and the output as
+they came off the wire.  rexec() runs a whole session in one call; Conn
+drives one connection step by step, for tests about the order of events.
+
+Every read waits for EOF and raises TimeoutError when it does not come:
+a server that leaves a connection open fails the test instead of
+passing it on whatever arrived so far.
+"""
+import select
+import socket
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Reply:
+    primary: bytes            # everything read on the primary socket
+    stderr: bytes = b""       # everything read on the stderr channel
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def status(self):
+        return self.primary[:1]
+
+    @property
+    def output(self):
+        return self.primary[1:]
+
+
+def as_bytes(v):
+    return v.encode() if isinstance(v, str) else v
+
+
+def creds(user, password, command):
+    """User, password and command as they go on the wire, NULs included."""
+    return (as_bytes(user) + b"\0" + as_bytes(password) + b"\0" +
+            as_bytes(command) + b"\0")
+
+
+def recv_some(sock, timeout):
+    """One recv() within timeout: bytes, b"" at EOF (or reset)."""
+    r, _, _ = select.select([sock], [], [], timeout)
+    if not r:
+        raise TimeoutError("no data and no EOF")
+    try:
+        return sock.recv(65536)
+    except ConnectionResetError:
+        return b""
+
+
+def read_all(sock, timeout=15.0, limit=64 << 20):
+    """Reads until EOF (or a reset); TimeoutError if EOF does not come."""
+    out = bytearray()
+    end = time.monotonic() + timeout
+    while len(out) < limit:
+        left = end - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"no EOF after {bytes(out[:200])!r}")
+        d = recv_some(sock, left)
+        if not d:
+            return bytes(out)
+        out += d
+    raise AssertionError("more output than the limit")
+
+
+def read_until(sock, marker, timeout=15.0):
+    """Reads until marker has arrived; returns everything read."""
+    out = bytearray()
+    end = time.monotonic() + timeout
+    while marker not in out:
+        left = end - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"{marker!r} not in {bytes(out[:200])!r}")
+        d = recv_some(sock, left)
+        if not d:
+            raise EOFError(f"EOF before {marker!r}: {bytes(out[:200])!r}")
+        out += d
+    return bytes(out)
+
+
+def connect(host, port, family=None, timeout=10.0, bind=None, rcvbuf=None):
+    fam = family or (socket.AF_INET6 if ":" in host else socket.AF_INET)
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    if bind is not None:
+        s.bind((bind, 0))
+    if rcvbuf is not None:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    s.connect((host, port))
+    return s
+
+
+def stderr_listener(primary, host=None):
+    """A listening socket for the stderr channel, on the primary
+    connection's local address unless host says otherwise."""
+    local = primary.getsockname()
+    addr = host if host is not None else local[0]
+    l = socket.socket(primary.family, socket.SOCK_STREAM)
+    l.bind((addr, 0) if primary.family == socket.AF_INET
+           else (addr, 0, 0, local[3]))
+    l.listen(1)
+    l.settimeout(10.0)
+    return l
+
+
+class Conn:
+    """One rexec connection, driven step by step by a test."""
+
+    def __init__(self, host, port, bind=None, rcvbuf=None):
+        self.sock = connect(host, port, bind=bind, rcvbuf=rcvbuf)
+        self.err = None
+        self.listener = None
+
+    def send(self, data):
+        self.sock.sendall(as_bytes(data))
+
+    def send_creds(self, user, password, command):
+        self.send(creds(user, password, command))
+
+    def listen_stderr(self, host=None):
+        """Opens the stderr listener; returns its port."""
+        self.listener = stderr_listener(self.sock, host)
+        return self.listener.getsockname()[1]
+
+    def accept_stderr(self, timeout=10.0):
+        """Waits for the server's connect-back; returns the channel."""
+        self.listener.settimeout(timeout)
+        self.err, _ = self.listener.accept()
+        self.listener.close()
+        self.listener = None
+        return self.err
+
+    def open_stderr(self):
+        """Sends the port field and accepts the connect-back, as glibc."""
+        port = self.listen_stderr()
+        self.send(str(port).encode() + b"\0")
+        return self.accept_stderr()
+
+    def read_until(self, marker, timeout=15.0):
+        return read_until(self.sock, as_bytes(marker), timeout)
+
+    def read_all(self, timeout=15.0):
+        return read_all(self.sock, timeout)
+
+    def read_both(self, timeout=15.0):
+        return read_both(self.sock, self.err, timeout)
+
+    def close(self):
+        for s in (self.sock, self.err, self.listener):
+            if s is not None:
+                s.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def exchange(s, e, stdin, half_close, timeout):
+    """Sends stdin on s while reading s (and e) to EOF, so neither side
+    can block the other however much flows both ways."""
+    socks = [s] + ([e] if e is not None else [])
+    bufs = {x: bytearray() for x in socks}
+    open_, todo = list(socks), memoryview(stdin)
+    shut = False
+    end = time.monotonic() + timeout
+    s.setblocking(False)
+    while open_:
+        if not todo and half_close and not shut:
+            s.shutdown(socket.SHUT_WR)
+            shut = True
+        left = end - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("no EOF: " + repr({k.fileno(): bytes(v[:200])
+                                                for k, v in bufs.items()}))
+        r, w, _ = select.select(open_, [s] if todo else [], [], left)
+        if w:
+            try:
+                todo = todo[s.send(todo[:65536]):]
+            except BlockingIOError:
+                pass
+            except (BrokenPipeError, ConnectionResetError):
+                todo = todo[:0]     # the server stopped reading: fine
+        for sock in r:
+            try:
+                d = sock.recv(65536)
+            except BlockingIOError:
+                continue
+            except ConnectionResetError:
+                d = b""
+            if not d:
+                open_.remove(sock)
+            else:
+                bufs[sock] += d
+    return Reply(bytes(bufs[s]), bytes(bufs[e]) if e is not None else b"")
+
+
+def rexec(host, port, user, password, command, stdin=b"", errchan=False,
+          half_close=True, timeout=15.0, port_field=None):
+    """Runs one session the way glibc's rexec_af does.
+
+    user, password and command are bytes or str.  With errchan the client
+    listens, sends the port, accepts the connect-back, then sends the
+    credentials.  stdin is sent after the credentials (while the output
+    is read), then (with half_close) the write side is shut.  port_field
+    overrides the port field bytes (without the NUL) for protocol tests.
+    """
+    with Conn(host, port) as c:
+        if errchan:
+            c.open_stderr()
+        else:
+            c.send((port_field if port_field is not None else b"") + b"\0")
+        c.send_creds(user, password, command)
+        return exchange(c.sock, c.err, as_bytes(stdin), half_close, timeout)
+
+
+def read_both(s, e, timeout=15.0):
+    """Reads the primary socket and the stderr channel to EOF together."""
+    return exchange(s, e, b"", False, timeout)
