@@ -1,0 +1,47 @@
+#!/bin/sh
+# Runs the cwrap lane (tests/cwrap) against a built server.
+#
+#   tests/cwrap/run.sh SERVER [pytest arguments...]
+#
+# As a normal user the tests run in place.  As root they run as an
+# unprivileged user (uid and gid $CWRAP_UID, default 65534), from a
+# private copy of the server and the tests in a fresh directory that user
+# owns: the checkout may sit below a directory only root can enter.
+set -eu
+
+if [ $# -lt 1 ]; then
+	echo "usage: $0 SERVER [pytest arguments...]" >&2
+	exit 2
+fi
+server=$(realpath "$1")
+shift
+top=$(cd "$(dirname "$0")/../.." && pwd)
+
+if [ "$(id -u)" != 0 ]; then
+	REXECD_BIN=$server PYTHONDONTWRITEBYTECODE=1 \
+	    /usr/bin/python3 -m pytest -q -p no:cacheprovider \
+	    "$top/tests/cwrap" "$@"
+	exit
+fi
+
+uid=${CWRAP_UID:-65534}
+tmp=$(mktemp -d /tmp/rexecd-cwrap.XXXXXX)	# /tmp: reachable by anyone
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+mkdir -p "$tmp/tree/build" "$tmp/tree/tests/cwrap" "$tmp/tree/tests/e2e" \
+    "$tmp/home"
+cp "$server" "$tmp/tree/build/in.rexecd"
+cp "$top"/tests/cwrap/*.py "$tmp/tree/tests/cwrap/"
+cp "$top/tests/e2e/rexeclib.py" "$tmp/tree/tests/e2e/"
+chmod -R a+rX "$tmp/tree"
+chown "$uid:$uid" "$tmp" "$tmp/home"
+chmod 755 "$tmp"
+
+# Everything after this line runs without root, in a directory it owns.
+cd "$tmp"
+setpriv --reuid="$uid" --regid="$uid" --clear-groups -- \
+    env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 \
+    HOME="$tmp/home" TMPDIR="$tmp" PYTHONDONTWRITEBYTECODE=1 \
+    REXECD_BIN="$tmp/tree/build/in.rexecd" \
+    /usr/bin/python3 -m pytest -q -p no:cacheprovider \
+    --basetemp="$tmp/pytest" "$tmp/tree/tests/cwrap" "$@"
