@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "netio.h"
 
 /* The numeric form of an address, for messages. */
 static void
@@ -56,36 +57,20 @@ same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 static int
 connect_one(const struct addrinfo *ai, int timeout)
 {
-	struct timespec deadline;
-	socklen_t len = sizeof(int);
-	int fd, err = 0, flags;
+	int fd, err;
 
 	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
 	    SOCK_NONBLOCK, ai->ai_protocol);
 	if (fd == -1)
 		return -1;
-	cli_fdio_deadline(&deadline, timeout);
-	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
-		if (errno != EINPROGRESS && errno != EINTR)
-			goto fail;
-		if (cli_fdio_wait(fd, POLLOUT, &deadline) == -1)
-			goto fail;
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
-			goto fail;
-		if (err != 0) {
-			errno = err;
-			goto fail;
-		}
+	if (netio_connect(fd, ai->ai_addr, ai->ai_addrlen,
+	    timeout > 0 ? timeout * 1000L : -1) == -1) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
 	}
-	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1)
-		goto fail;
 	return fd;
-fail:
-	err = errno;
-	close(fd);
-	errno = err;
-	return -1;
 }
 
 #define MAX_FAILURES 16

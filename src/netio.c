@@ -194,9 +194,7 @@ netio_connect_back(const struct netio_addr *peer,
     const struct netio_addr *local, unsigned int port, long timeout_ms)
 {
 	struct sockaddr_storage to = peer->ss, from = local->ss;
-	struct timespec deadline;
-	int fd, err = 0, one = 1, flags;
-	socklen_t elen = sizeof(err);
+	int fd, err, one = 1;
 
 	if (to.ss_family == AF_INET) {
 		((struct sockaddr_in *)&to)->sin_port = htons((uint16_t)port);
@@ -212,32 +210,50 @@ netio_connect_back(const struct netio_addr *peer,
 	/* Take the port at connect time: many sessions share one address. */
 	(void)setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
 	    sizeof(one));
-	if (bind(fd, (struct sockaddr *)&from, local->len) == -1)
-		goto fail;
-	if (connect(fd, (struct sockaddr *)&to, peer->len) == -1) {
-		if (errno != EINPROGRESS)
-			goto fail;
-		netio_deadline(&deadline, timeout_ms);
+	if (bind(fd, (struct sockaddr *)&from, local->len) == -1 ||
+	    netio_connect(fd, (struct sockaddr *)&to, peer->len,
+	    timeout_ms) == -1) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Connects the non-blocking socket fd to sa within timeout_ms (less than
+ * 0: no limit), then makes it blocking.  Returns 0, or -1 with errno
+ * (ETIMEDOUT when the time ran out).
+ */
+int
+netio_connect(int fd, const struct sockaddr *sa, socklen_t len,
+    long timeout_ms)
+{
+	struct timespec deadline;
+	socklen_t elen = sizeof(int);
+	int err = 0, flags;
+
+	if (connect(fd, sa, len) == -1) {
+		if (errno != EINPROGRESS && errno != EINTR)
+			return -1;
+		netio_deadline(&deadline, timeout_ms < 0 ? NETIO_FOREVER_MS :
+		    timeout_ms);
 		if (wait_fd(fd, POLLOUT, &deadline) != NETIO_OK) {
 			errno = ETIMEDOUT;
-			goto fail;
+			return -1;
 		}
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == -1)
-			goto fail;
+			return -1;
 		if (err != 0) {
 			errno = err;
-			goto fail;
+			return -1;
 		}
 	}
 	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
 	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1)
-		goto fail;
-	return fd;
-fail:
-	err = errno;
-	close(fd);
-	errno = err;
-	return -1;
+		return -1;
+	return 0;
 }
 
 /* Bytes written to fd that the peer has not acknowledged yet. */

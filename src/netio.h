@@ -9,6 +9,7 @@
 #include "proto.h"
 
 #define NETIO_ADDRSTRLEN 64 /* numeric IPv6 with a scope id fits */
+#define NETIO_FOREVER_MS (400L * 24 * 3600 * 1000) /* "no deadline" */
 
 struct netio_addr {
 	struct sockaddr_storage ss;
@@ -33,6 +34,7 @@ enum netio_result netio_recv_field(int, struct proto_handshake *,
     const struct timespec *, enum proto_status *);
 int netio_connect_back(const struct netio_addr *, const struct netio_addr *,
     unsigned int, long);
+int netio_connect(int, const struct sockaddr *, socklen_t, long);
 void netio_close_gently(int, long);
 void netio_release(int, long);
 
