@@ -203,7 +203,7 @@ def test_vanishing_client(srv, name, data, where, how):
     assert s.wait_log(f"connection from 127.0.0.1 port {port}\n")
     (reset if how == "reset" else socket.socket.close)(c)
     assert s.wait_log(f"connection from 127.0.0.1 port {port} closed while "
-                      f"reading the {where}")
+                      f"reading the {where}", timeout=30.0), s.log[-3000:]
     still_serving(s, user)
 
 
