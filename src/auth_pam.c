@@ -4,6 +4,7 @@
  * the caller set the groups) credentials and session; and at the end
  * close session, delete credentials, end.
  */
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,6 +180,41 @@ char **
 authpam_env(struct authpam *ap)
 {
 	return pam_getenvlist(ap->pamh);
+}
+
+/* A conversation for a handle that never authenticates anyone. */
+static int
+no_conversation(int n, const struct pam_message **msg,
+    struct pam_response **resp, void *data)
+{
+	(void)n;
+	(void)msg;
+	(void)data;
+	*resp = NULL;
+	return PAM_CONV_ERR;
+}
+
+/*
+ * In the standalone listener (root), once: starts a PAM transaction for
+ * service that is never used or ended, so that the stack's modules and
+ * the libraries they need stay loaded and relocated.  Every connection
+ * process forked later finds them there: its own pam_start() maps and
+ * relocates nothing, and those pages stay shared among all sessions.
+ * The user database's modules are loaded the same way.
+ */
+void
+authpam_preload(const char *service)
+{
+	static const struct pam_conv conv = { no_conversation, NULL };
+	static pam_handle_t *pamh;
+
+	if (pamh == NULL && pam_start(service, NULL, &conv, &pamh) !=
+	    PAM_SUCCESS) {
+		log_warnx("PAM service %s: cannot preload its modules",
+		    service);
+		pamh = NULL;
+	}
+	(void)getpwnam("root");
 }
 
 /* Undoes what was done, in order, and ends the transaction. */

@@ -24,5 +24,6 @@ const char *authpam_user(struct authpam *);
 enum authpam_result authpam_open(struct authpam *);
 char **authpam_env(struct authpam *);
 void authpam_close(struct authpam *);
+void authpam_preload(const char *);
 
 #endif

@@ -30,6 +30,7 @@
 #include "acl.h"
 #include "connlimit.h"
 #include "linger.h"
+#include "auth_pam.h"
 #include "listen.h"
 #include "log.h"
 #include "netio.h"
@@ -530,6 +531,7 @@ listen_loop(struct listen_set *ls, const struct rexecd_conf *conf)
 	int64_t now;
 
 	setup(&l);
+	authpam_preload(conf->pam_service);
 	announce(ls);
 	pfd[0].fd = l.sigfd;
 	pfd[1].fd = l.startup[0];

@@ -16,7 +16,7 @@
 
 #include "netio.h"
 
-#define PEEK_SIZE 16384
+#define PEEK_SIZE 4096 /* a page of stack, a handful of peeks per field */
 #define DRAIN_SLICE_MS 20  /* how often a closing socket is looked at */
 
 /* Sets *ts to ms milliseconds from now on the monotonic clock. */
@@ -132,15 +132,17 @@ wait_fd(int fd, short events, const struct timespec *deadline)
 	}
 }
 
-/* Takes exactly len bytes that a peek already saw. */
+/*
+ * Takes exactly len bytes that a peek already saw.  On TCP, MSG_TRUNC
+ * discards them in the kernel: nothing is copied twice.
+ */
 static enum netio_result
 consume(int fd, size_t len)
 {
-	char sink[PEEK_SIZE];
 	ssize_t n;
 
 	while (len > 0) {
-		n = recv(fd, sink, len, 0);
+		n = recv(fd, NULL, len, MSG_TRUNC);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)

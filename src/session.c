@@ -10,6 +10,7 @@
  * with a stderr channel, forks the command and relays signals to it).
  */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -358,6 +359,7 @@ phase_session(struct session *s)
 		authpam_close(&s->pam);
 		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
 	}
+	malloc_trim(0); /* what authentication freed is not kept per session */
 	log_auth("login accepted for user \"%s\" (uid %lu) from %s port %u",
 	    s->user, (unsigned long)s->pw.pw_uid, s->peer.host, s->peer.port);
 	if ((pid = fork()) == -1) {
