@@ -309,13 +309,24 @@ linger(int fd, long max_ms)
 
 /*
  * Closes a connection this process alone holds (a refusal) without
- * losing what was written to it: shut the write side, linger, close.
+ * losing what was written to it: shut the write side, so the client reads
+ * the end of the text and closes; discard what it sends until it has, for
+ * at most max_ms; close.  A client still sending after the close gets a
+ * reset, but only after it had the text and its end.
  */
 void
 netio_close_gently(int fd, long max_ms)
 {
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct timespec deadline;
+	long ms;
+
 	(void)shutdown(fd, SHUT_WR);
-	linger(fd, max_ms);
+	netio_deadline(&deadline, max_ms);
+	while (!discard_input(fd) && (ms = netio_remaining_ms(&deadline)) > 0) {
+		if (poll(&pfd, 1, (int)ms) == -1 && errno != EINTR)
+			break;
+	}
 	close(fd);
 }
 

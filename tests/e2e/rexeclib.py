@@ -171,7 +171,10 @@ def exchange(s, e, stdin, half_close, timeout):
     s.setblocking(False)
     while open_:
         if not todo and half_close and not shut:
-            s.shutdown(socket.SHUT_WR)
+            try:
+                s.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass    # the server has refused and gone: read its reply
             shut = True
         left = end - time.monotonic()
         if left <= 0:
