@@ -13,6 +13,7 @@ import subprocess
 import time
 
 import pytest
+from rexeclib import LoggedServer
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SERVER = ROOT / os.environ.get("REXECD_BIN", "build/in.rexecd")
@@ -30,7 +31,7 @@ def free_port(host):
         return s.getsockname()[1]
 
 
-class Server:
+class Server(LoggedServer):
     """in.rexecd run with exactly argv (which may start with a wrapper
     such as prlimit), logging to a file: "standalone" adds -l HOST:0 and
     reads the readiness line; "inetd" runs it under
@@ -69,26 +70,10 @@ class Server:
         """The log lines that contain text."""
         return [l for l in self.log.splitlines() if text in l]
 
-    def wait_log(self, text, timeout=10.0):
-        """Waits (bounded) until text appears in the log."""
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if text in self.log:
-                return True
-            if self.proc.poll() is not None:
-                return text in self.log
-            time.sleep(0.02)
-        return False
-
     def stop(self):
         if self.logf.closed:
             return
-        self.proc.terminate()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        self.end_process()
         self.logf.close()
 
 

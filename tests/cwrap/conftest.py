@@ -28,6 +28,7 @@ import pytest
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "e2e"))   # rexeclib, the raw client
+from rexeclib import LoggedServer  # noqa: E402
 
 SERVER = pathlib.Path(os.environ.get("REXECD_BIN",
                                      HERE.parents[1] / "build" / "in.rexecd"))
@@ -201,7 +202,7 @@ EXIT_RE = re.compile(r"connection process (\d+): exit (\d+)|"
                      r"Child (\d+) died with code (\d+)")
 
 
-class Server:
+class Server(LoggedServer):
     """in.rexecd under the wrappers, in one of its two modes.
 
     Standalone: -l 127.0.0.1:0, the port read from the readiness line.
@@ -241,21 +242,6 @@ class Server:
                 self.stop()
                 raise RuntimeError(f"server did not start: {self.log}")
 
-    @property
-    def log(self):
-        self.logf.flush()
-        return self.logpath.read_text()
-
-    def wait_log(self, text, timeout=10.0):
-        """Waits (bounded) until text appears in the log."""
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if text in self.log:
-                return True
-            if self.proc.poll() is not None:
-                return text in self.log
-            time.sleep(0.02)
-        return False
 
     def exit_codes(self, count=1, timeout=10.0):
         """Waits until count per-connection processes have ended; returns
@@ -280,13 +266,7 @@ class Server:
 
     def stop(self):
         self.drain()
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        self.end_process()
         if self.proc.stdout is not None:
             self.proc.stdout.close()
         self.logf.close()

@@ -22,6 +22,7 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 import procs  # noqa: E402
+from rexeclib import LoggedServer  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SERVER = ROOT / os.environ.get("REXECD_BIN", "build/in.rexecd")
@@ -191,7 +192,7 @@ SSA_MODES = {
 }
 
 
-class Server:
+class Server(LoggedServer):
     """in.rexecd under test in one of its modes; logs in self.log.
 
     "standalone" is -l HOST:0; the other modes run under
@@ -229,43 +230,16 @@ class Server:
                     stdout=subprocess.DEVNULL, stderr=self.logf, text=True,
                     env=env)
                 try:
-                    self._wait_log("Listening on")
+                    if not self.wait_log("Listening on"):
+                        raise RuntimeError(
+                            f"server did not start: {self.log}")
                     break
                 except RuntimeError:
                     if attempt == 2 or self.proc.poll() is None:
                         raise
 
-    def _wait_log(self, text, timeout=10.0):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if text in self.logpath.read_text():
-                return
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.02)
-        raise RuntimeError(f"server did not start: {self.log}")
-
-    @property
-    def log(self):
-        self.logf.flush()
-        return self.logpath.read_text()
-
-    def wait_log(self, text, timeout=10.0):
-        """Waits (bounded) until text appears in the server's log."""
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if text in self.log:
-                return True
-            time.sleep(0.02)
-        return False
-
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        self.end_process()
         self.logf.close()
 
 

@@ -11,6 +11,7 @@ passing it on whatever arrived so far.
 """
 import select
 import socket
+import subprocess
 import time
 from dataclasses import dataclass, field
 
@@ -224,3 +225,35 @@ def rexec(host, port, user, password, command, stdin=b"", errchan=False,
 def read_both(s, e, timeout=15.0):
     """Reads the primary socket and the stderr channel to EOF together."""
     return exchange(s, e, b"", False, timeout)
+
+
+class LoggedServer:
+    """What every suite's server fixture shares: a process (self.proc)
+    whose log goes to self.logf / self.logpath, read and waited on."""
+
+    @property
+    def log(self):
+        self.logf.flush()
+        return self.logpath.read_text()
+
+    def wait_log(self, text, timeout=10.0):
+        """Waits (bounded) until text appears in the log; gives up early
+        once the process has ended."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if text in self.log:
+                return True
+            if self.proc.poll() is not None:
+                return text in self.log
+            time.sleep(0.02)
+        return False
+
+    def end_process(self):
+        """SIGTERM, then SIGKILL after 5 s; always reaps."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
