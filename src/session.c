@@ -387,8 +387,8 @@ phase_session(struct session *s)
 }
 
 /*
- * The --allow and --deny rules, before any byte is read.  The standalone
- * listener has checked them already; in inetd mode this is the check.
+ * The --allow and --deny rules, before any byte is read, in inetd mode
+ * (the standalone listener checks them itself before it forks).
  */
 static void
 check_address(struct session *s)
@@ -431,7 +431,8 @@ session_run(int sock, const struct rexecd_conf *conf, int startup_fd)
 		exit(SESSION_EXIT_ERROR);
 	}
 	log_debug("connection from %s port %u", s->peer.host, s->peer.port);
-	check_address(s);
+	if (startup_fd == -1) /* inetd mode: no listener has checked it */
+		check_address(s);
 	phase_handshake(s);
 	phase_auth(s);
 	phase_session(s);
