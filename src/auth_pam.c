@@ -4,6 +4,7 @@
  * the caller set the groups) credentials and session; and at the end
  * close session, delete credentials, end.
  */
+#include <grp.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +196,22 @@ no_conversation(int n, const struct pam_message **msg,
 }
 
 /*
+ * Loads the user and group databases' modules (nsswitch.conf) the way a
+ * login uses them: getpwnam() stops at the first module that knows the
+ * name, initgroups() asks every module, so the group lookup is the one
+ * that brings in all of them.
+ */
+static void
+nss_preload(void)
+{
+	gid_t groups[8];
+	int n = 8;
+
+	(void)getpwnam("root");
+	(void)getgrouplist("root", 0, groups, &n);
+}
+
+/*
  * In the standalone listener (root), once: starts a PAM transaction for
  * service that is never used or ended, so that the stack's modules and
  * the libraries they need stay loaded and relocated.  Every connection
@@ -214,7 +231,7 @@ authpam_preload(const char *service)
 		    service);
 		pamh = NULL;
 	}
-	(void)getpwnam("root");
+	nss_preload();
 }
 
 /* Undoes what was done, in order, and ends the transaction. */
