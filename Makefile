@@ -15,7 +15,7 @@ ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS) $(EXTRA_LDFLAG
 
 COMMON = proto log netio
 SERVER = main listen connlimit penalty acl linger notify session auth_pam \
-	privdrop spawn relay $(COMMON)
+	privdrop memtrim spawn relay $(COMMON)
 CLIENT = rexec $(COMMON)
 
 CHECK_TARGETS = check-unit check-e2e

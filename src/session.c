@@ -10,7 +10,6 @@
  * with a stderr channel, forks the command and relays signals to it).
  */
 #include <errno.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 #include "acl.h"
 #include "auth_pam.h"
 #include "log.h"
+#include "memtrim.h"
 #include "netio.h"
 #include "privdrop.h"
 #include "relay.h"
@@ -42,6 +42,7 @@ struct session {
 	struct authpam pam;
 	struct passwd pw;	     /* our own copy of the account */
 	char *shell;
+	char **env;		     /* the command's, built before the fork */
 };
 
 #define REFUSE_LINGER_MS 1000 /* for a refused client to take the text */
@@ -259,14 +260,13 @@ shell_runnable(const char *shell)
 
 /*
  * In the user's process: drop root for good, reach the home directory,
- * check the shell, build the environment.  Every failure here still gets
+ * check the shell.  Every failure here still gets
  * its "\x01" answer, since the success byte has not been sent.
  */
 static void
 child_prepare(struct session *s, struct spawn *sp)
 {
 	char msg[PROTO_MSG_MAX];
-	char **pamenv;
 
 	if (privdrop_permanently(&s->pw) == -1)
 		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
@@ -281,13 +281,11 @@ child_prepare(struct session *s, struct spawn *sp)
 		log_warnx("user \"%s\": %s", s->user, msg);
 		refuse(s, msg, SESSION_EXIT_ERROR);
 	}
-	pamenv = authpam_env(&s->pam);
 	sp->shell = s->shell;
 	sp->cmd = s->hs.cmd;
 	sp->sock = s->sock;
 	sp->errfd = s->errfd;
-	if ((sp->env = spawn_env(&s->pw, s->shell, pamenv)) == NULL)
-		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
+	sp->env = s->env;
 }
 
 /*
@@ -359,9 +357,16 @@ phase_session(struct session *s)
 		authpam_close(&s->pam);
 		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
 	}
-	malloc_trim(0); /* what authentication freed is not kept per session */
+	/* built here, so that the user's process allocates nothing */
+	if ((s->env = spawn_env(&s->pw, s->shell, authpam_env(&s->pam))) ==
+	    NULL) {
+		log_warnx("user \"%s\": out of memory", s->user);
+		authpam_close(&s->pam);
+		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
+	}
 	log_auth("login accepted for user \"%s\" (uid %lu) from %s port %u",
 	    s->user, (unsigned long)s->pw.pw_uid, s->peer.host, s->peer.port);
+	memtrim(); /* what the login needed is not kept for the session */
 	if ((pid = fork()) == -1) {
 		log_warn("fork");
 		authpam_close(&s->pam);

@@ -1,0 +1,7 @@
+/* memtrim.h: giving back what a finished phase no longer needs. */
+#ifndef MEMTRIM_H
+#define MEMTRIM_H
+
+void memtrim(void);
+
+#endif
