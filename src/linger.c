@@ -61,7 +61,8 @@ linger_refuse(int fd, const char *text, int64_t now)
 	size_t n = proto_format_refusal(buf, sizeof(buf), text);
 	struct lingering l = { .fd = fd, .until = now + LINGER_MS };
 
-	(void)send(fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	/* MSG_MORE holds the text back: the FIN goes out in its segment */
+	(void)send(fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE);
 	(void)shutdown(fd, SHUT_WR);
 	if (drain(&l) == 1 || ntab == LINGER_MAX) {
 		close(fd);
