@@ -40,6 +40,7 @@
 
 #define BACKLOG 512
 #define PAUSE_MS 1000 /* accept pause when descriptors run out */
+#define ACCEPT_BATCH 16 /* connections accepted per wake-up, at most */
 
 /* Binds and listens on one numeric address; returns the socket or -1. */
 static int
@@ -409,8 +410,9 @@ admit(struct listener *l, int fd, const struct sockaddr *sa, socklen_t len,
 }
 
 /*
- * Accepts one connection from lfd and forks its process.  Returns -1
- * when descriptors or memory ran out, so the caller pauses accepting.
+ * Accepts one connection from lfd and forks its process.  Returns 1 when
+ * there was none, -1 when descriptors or memory ran out (the caller
+ * pauses accepting), 0 otherwise.
  */
 static int
 accept_one(struct listener *l, int lfd, int64_t now)
@@ -428,8 +430,9 @@ accept_one(struct listener *l, int lfd, int64_t now)
 			log_warn("accept: pausing for %d ms", PAUSE_MS);
 			return -1;
 		}
-		if (errno != EAGAIN && errno != EINTR &&
-		    errno != ECONNABORTED)
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 1;
+		if (errno != EINTR && errno != ECONNABORTED)
 			log_warn("accept");
 		return 0;
 	}
@@ -447,6 +450,21 @@ accept_one(struct listener *l, int lfd, int64_t now)
 	if (connlimit_add(pid, &key, (struct sockaddr *)&ss, len) == -1)
 		log_warnx("connection process %ld: not counted", (long)pid);
 	return 0;
+}
+
+/*
+ * Accepts what lfd has queued, up to ACCEPT_BATCH connections: under a
+ * flood of connections one wake-up serves several.  Returns -1 when
+ * accepting must pause.
+ */
+static int
+accept_batch(struct listener *l, int lfd, int64_t now)
+{
+	int i, r = 0;
+
+	for (i = 0; i < ACCEPT_BATCH && r == 0; i++)
+		r = accept_one(l, lfd, now);
+	return r == -1 ? -1 : 0;
 }
 
 /* Reads the signalfd; ends the daemon on SIGTERM and SIGINT. */
@@ -549,15 +567,17 @@ listen_loop(struct listen_set *ls, const struct rexecd_conf *conf)
 			continue;
 		}
 		now = now_ms();
-		read_signals(&l);
-		reap(&l, now);
+		if (pfd[0].revents & POLLIN)
+			read_signals(&l);
+		if ((pfd[0].revents | pfd[1].revents) & POLLIN)
+			reap(&l, now);
 		penalty_expire(now);
 		linger_service(pfd + off, nl, now);
 		if (l.paused_until != 0 && now >= l.paused_until)
 			l.paused_until = 0;
 		for (i = 0; i < ls->n && l.paused_until == 0; i++)
 			if ((pfd[2 + i].revents & POLLIN) &&
-			    accept_one(&l, ls->fd[i], now) == -1)
+			    accept_batch(&l, ls->fd[i], now) == -1)
 				l.paused_until = now + PAUSE_MS;
 	}
 }
