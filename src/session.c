@@ -307,8 +307,13 @@ child_main(struct session *s)
 	if (sigprocmask(SIG_BLOCK, &chld, NULL) == -1 ||
 	    (sigfd = signalfd(-1, &chld, SFD_CLOEXEC)) == -1)
 		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
-	if ((pid = fork()) == -1) {
-		log_warn("fork");
+	/*
+	 * vfork: the command's process borrows this one's memory until its
+	 * execve(), so nothing is copied for it; it only makes system calls
+	 * (spawn.c) and never returns here.
+	 */
+	if ((pid = vfork()) == -1) {
+		log_warn("vfork");
 		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
 	}
 	if (pid == 0)

@@ -6,9 +6,11 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "netio.h"
@@ -116,12 +118,30 @@ reset_signals(void)
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* "shell: reason\n" on stderr, with one system call and no buffer. */
+static void
+report_exec_failure(const char *shell, int err)
+{
+	static char sep[] = ": ", nl[] = "\n";
+	char *reason = strerror(err);
+	struct iovec iov[4] = {
+		{ (void *)(uintptr_t)shell, strlen(shell) },
+		{ sep, 2 },
+		{ reason, strlen(reason) },
+		{ nl, 1 },
+	};
+
+	if (writev(2, iov, 4) == -1)
+		return; /* nowhere else to say it */
+}
+
 /*
  * Becomes the command: 0 and 1 on the primary socket, 2 on the stderr
  * channel (or the primary socket), nothing else open; sends the success
  * byte, the last word before the command's own output, and execs
  * basename(shell) -c cmd.  An exec failure is reported the traditional
  * way, "shell: reason\n" on stderr, since the status is already sent.
+ * Runs in a vfork() child: system calls only, no allocation, no return.
  */
 void
 spawn_exec(const struct spawn *sp)
@@ -144,6 +164,6 @@ spawn_exec(const struct spawn *sp)
 	if (netio_write_all(1, &ok, 1) == -1)
 		_exit(1);
 	execve(sp->shell, argv, sp->env);
-	dprintf(2, "%s: %s\n", sp->shell, strerror(errno));
+	report_exec_failure(sp->shell, errno);
 	_exit(127);
 }
