@@ -247,11 +247,14 @@ run_loop(char **argv, char *pass)
 			fails++;
 	qsort(lat, (size_t)n, sizeof(*lat), cmp_double);
 	printf("mode=loop clients=%d total=%ld window=%d rate=%.3f "
-	    "p50_ms=%.1f p99_ms=%.1f cpu_ms=%.3f failures=%d\n", workers,
+	    "p50_ms=%.1f p99_ms=%.1f cpu_ms=%.3f failures=%d lat_ms=", workers,
 	    total, n, n / dur, quantile(lat, n, 0.5) * 1e3,
 	    quantile(lat, n, 0.99) * 1e3,
 	    total ? (children_cpu() - cpu0) / (double)total * 1e3 : -1.0,
 	    fails);
+	for (i = 0; i < n; i++) /* every latency, for pooled quantiles */
+		printf("%s%.1f", i ? "," : "", lat[i] * 1e3);
+	printf("\n");
 	return fails > 0;
 }
 

@@ -389,6 +389,20 @@ merge(struct worker *w, int n, int gbps, size_t *count)
 	return all;
 }
 
+/*
+ * " lat_ms=a,b,..." on the result line: every latency of the window, so
+ * that the driver can take quantiles over several runs together.
+ */
+static void
+print_latencies(const double *lat, size_t n)
+{
+	size_t i;
+
+	printf(" lat_ms=");
+	for (i = 0; i < n; i++)
+		printf("%s%.1f", i ? "," : "", lat[i] * 1e3);
+}
+
 /* Prints the result line of every mode. */
 static void
 report(const struct opts *o, struct worker *w, int n, double t0r)
@@ -417,6 +431,8 @@ report(const struct opts *o, struct worker *w, int n, double t0r)
 		    "p99_ms=%.1f max_ms=%.1f", window, (double)window / o->dur,
 		    quantile(lat, nl, 0.5) * 1e3, quantile(lat, nl, 0.9) * 1e3,
 		    quantile(lat, nl, 0.99) * 1e3, quantile(lat, nl, 1) * 1e3);
+	if (strcmp(o->mode, "sessions") == 0)
+		print_latencies(lat, nl);
 	if (ng > 0)
 		printf(" gbps=%.3f gbps_max=%.3f", quantile(g, ng, 0.5),
 		    quantile(g, ng, 1));

@@ -25,6 +25,18 @@ def ratio(a, b):
     return a / b
 
 
+def pooled_quantile(runs, q, field):
+    """The q-quantile (nearest rank) of every latency of every run together
+    (lat_ms); runs without them give the median of their own field."""
+    lat = sorted(float(x) for r in runs for x in
+                 str(r.get("lat_ms") or "").split(",") if x)
+    if not lat:
+        return median([float(r[field]) for r in runs
+                       if float(r[field]) >= 0])
+    i = min(len(lat), max(1, int(q * len(lat) + 0.999999)))
+    return lat[i - 1]
+
+
 def paired_extra(light):
     """Median over repetitions of (server's CPU - the limit's) per session."""
     lim = {r["rep"]: float(r["cpu_ms"]) for r in light.get("limit", [])}
@@ -51,10 +63,14 @@ def build_table(lim, sess, light, xfer, idle, attack, k_idle):
     for n in (1, 8, 32):
         add(f"rate_{n}", f"sessions/s, {n} client{'s' if n > 1 else ''}",
             "1/s", {s: sess_med(s, n, "rate") for s in COLS})
+    # latency quantiles over the runs pooled: a p99 from all repetitions'
+    # sessions, not the median of a few per-run p99s of ~100 sessions each
     for n in (1, 32):
         for q in ("p50", "p99"):
             add(f"{q}_{n}", f"{q} latency, {n} client{'s' if n > 1 else ''}",
-                "ms", {s: sess_med(s, n, f"{q}_ms") for s in COLS})
+                "ms", {s: pooled_quantile(sess.get((s, n), []),
+                                          int(q[1:]) / 100, f"{q}_ms")
+                       for s in COLS})
     cpu = {s: median([float(r["cpu_ms"]) for n in (1, 8, 32)
                       for r in sess.get((s, n), [])]) for s in COLS}
     if cpu["limit"] is None:
