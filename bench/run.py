@@ -339,7 +339,7 @@ class Bench:
                 str(ATTACK_NSRC), "-d", str(dur), "-w", str(ATTACK_WARM)]
         leg += ["-c", "1", "-w", str(ATTACK_WARM), "-d",
                 str(dur - ATTACK_WARM)]
-        cpu0 = s.cpu()
+        cpu0, own0 = s.cpu(), s.cpu(False)
         pa = subprocess.Popen(atk, stdout=subprocess.PIPE, text=True,
                               env=self.env(), preexec_fn=self.idle.enter)
         pl = subprocess.Popen(leg, stdout=subprocess.PIPE, text=True,
@@ -362,12 +362,16 @@ class Bench:
                  closed=int(ra["closed"]), attack_errors=int(ra["errors"]),
                  attack_first_error=ra.get("first_error", ""),
                  server_cpu_s=s.cpu() - cpu0,
+                 # the listener alone (systemd-socket-activate for netkit)
+                 listener_cpu_s=s.cpu(False) - own0,
                  attacker_cpu_s=ru.ru_utime + ru.ru_stime)
         self.raw["runs"].append(r)
         log(f"attack {s.name}: legit {r['legit_rate']}/s p99 "
             f"{r['legit_p99']} ms; PAM checks {r['checks_per_s']:.1f}/s, "
             f"answers {r['answers_per_s']}/s; CPU server "
-            f"{r['server_cpu_s']:.1f} s, attacker {r['attacker_cpu_s']:.1f} s")
+            f"{r['server_cpu_s']:.1f} s (listener "
+            f"{r['listener_cpu_s']:.1f} s), attacker "
+            f"{r['attacker_cpu_s']:.1f} s")
         return r
 
     def attack_phase(self):

@@ -245,11 +245,12 @@ def comm(pid):
         return "?"
 
 
-def cpu_seconds(pid):
-    """utime+stime+cutime+cstime of pid: itself and every reaped child."""
+def cpu_seconds(pid, children=True):
+    """utime+stime+cutime+cstime of pid: itself and every reaped child
+    (or utime+stime only: the process itself)."""
     s = open(f"/proc/{pid}/stat").read()
     f = s[s.rindex(")") + 2:].split()
-    return sum(int(x) for x in f[11:15]) / TICK
+    return sum(int(x) for x in f[11:15 if children else 13]) / TICK
 
 
 def pss_kib(pid):
@@ -376,8 +377,8 @@ class Server:
             f"{timeout}s")
         return False
 
-    def cpu(self):
-        return cpu_seconds(self.pid)
+    def cpu(self, children=True):
+        return cpu_seconds(self.pid, children)
 
     def restart(self):
         """A fresh server: no state (penalties) left from earlier runs."""
