@@ -90,8 +90,18 @@ relay_run(int sock, int errfd, pid_t child, int sigfd)
 				pfd[1].fd = -1; /* the client is done sending */
 		}
 	}
+	relay_close(sock, errfd);
+	return status;
+}
+
+/*
+ * Lets go of both connections once the client has everything (at most
+ * RELAY_LINGER_MS), without shutting them down.
+ */
+void
+relay_close(int sock, int errfd)
+{
 	netio_release(sock, RELAY_LINGER_MS);
 	if (errfd != -1)
 		netio_release(errfd, RELAY_LINGER_MS);
-	return status;
 }

@@ -5,5 +5,6 @@
 #include <sys/types.h>
 
 int relay_run(int, int, pid_t, int);
+void relay_close(int, int);
 
 #endif

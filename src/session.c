@@ -307,17 +307,12 @@ child_main(struct session *s)
 	if (sigprocmask(SIG_BLOCK, &chld, NULL) == -1 ||
 	    (sigfd = signalfd(-1, &chld, SFD_CLOEXEC)) == -1)
 		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
-	/*
-	 * vfork: the command's process borrows this one's memory until its
-	 * execve(), so nothing is copied for it; it only makes system calls
-	 * (spawn.c) and never returns here.
-	 */
-	if ((pid = vfork()) == -1) {
-		log_warn("vfork");
-		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
+	if ((pid = spawn_start(&sp)) == -1) {
+		/* told to the client after the status byte, like netkit's */
+		log_warn("user \"%s\": cannot start %s", s->user, sp.shell);
+		relay_close(s->sock, s->errfd);
+		_exit(0);
 	}
-	if (pid == 0)
-		spawn_exec(&sp);
 	(void)relay_run(s->sock, s->errfd, pid, sigfd);
 	_exit(0);
 }

@@ -1,11 +1,13 @@
 /*
- * spawn.c: what the command gets.  Runs in the user's process (no
- * privileges left): an environment built from scratch, descriptors 0, 1
- * and 2 and no other, default signal handling, its own process group,
- * the status byte, and exec of the login shell.
+ * spawn.c: what the command gets: an environment built from scratch (as
+ * root, before the user's process is forked), then, in the user's process
+ * (no privileges left), descriptors 0, 1 and 2 and no other, default
+ * signal handling, its own process group, the status byte, and the login
+ * shell started with posix_spawn().
  */
 #include <errno.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,25 +104,9 @@ fail:
 	return NULL;
 }
 
-/* Puts every signal back to its default and unblocks them all. */
+/* "shell: reason\n" on fd, the traditional report of a failed exec. */
 static void
-reset_signals(void)
-{
-	struct sigaction sa;
-	sigset_t none;
-	int sig;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	for (sig = 1; sig < NSIG; sig++)
-		(void)sigaction(sig, &sa, NULL);
-	sigemptyset(&none);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
-/* "shell: reason\n" on stderr, with one system call and no buffer. */
-static void
-report_exec_failure(const char *shell, int err)
+report_failure(int fd, const char *shell, int err)
 {
 	static char sep[] = ": ", nl[] = "\n";
 	char *reason = strerror(err);
@@ -131,39 +117,73 @@ report_exec_failure(const char *shell, int err)
 		{ nl, 1 },
 	};
 
-	if (writev(2, iov, 4) == -1)
+	if (writev(fd, iov, 4) == -1)
 		return; /* nowhere else to say it */
 }
 
+/* What posix_spawn() is to do in the child before it execs. */
+static int
+child_setup(posix_spawn_file_actions_t *fa, posix_spawnattr_t *at,
+    const struct spawn *sp)
+{
+	sigset_t all, none;
+	int rc;
+
+	sigfillset(&all);
+	sigemptyset(&none);
+	if ((rc = posix_spawn_file_actions_adddup2(fa, sp->sock, 0)) != 0 ||
+	    (rc = posix_spawn_file_actions_adddup2(fa, sp->sock, 1)) != 0 ||
+	    (rc = posix_spawn_file_actions_adddup2(fa, sp->errfd != -1 ?
+	    sp->errfd : sp->sock, 2)) != 0 ||
+	    (rc = posix_spawn_file_actions_addclosefrom_np(fa, 3)) != 0 ||
+	    (rc = posix_spawnattr_setflags(at, POSIX_SPAWN_SETSID |
+	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)) != 0 ||
+	    (rc = posix_spawnattr_setsigdefault(at, &all)) != 0 ||
+	    (rc = posix_spawnattr_setsigmask(at, &none)) != 0)
+		return rc;
+	return 0;
+}
+
 /*
- * Becomes the command: 0 and 1 on the primary socket, 2 on the stderr
- * channel (or the primary socket), nothing else open; sends the success
- * byte, the last word before the command's own output, and execs
- * basename(shell) -c cmd.  An exec failure is reported the traditional
- * way, "shell: reason\n" on stderr, since the status is already sent.
- * Runs in a vfork() child: system calls only, no allocation, no return.
+ * Starts the command: basename(shell) -c cmd, with 0 and 1 on the primary
+ * socket, 2 on the stderr channel (or the primary socket), nothing else
+ * open, a session and process group of its own, every signal at its
+ * default and unblocked.  The status byte goes out first, from here, so
+ * that it precedes anything the command writes.  posix_spawn() starts the
+ * child the way vfork() does (glibc clones with CLONE_VM | CLONE_VFORK),
+ * so nothing of this process is copied, and reports a failed exec; that
+ * is then told the traditional way, "shell: reason\n" on the command's
+ * stderr, since the status is already sent.  Returns the command's pid,
+ * or -1 with errno set.
  */
-void
-spawn_exec(const struct spawn *sp)
+pid_t
+spawn_start(const struct spawn *sp)
 {
 	static char dash_c[] = "-c";
 	char *base = strrchr(sp->shell, '/');
-	char *argv[4];
+	char *argv[4] = { base != NULL ? base + 1 : sp->shell, dash_c,
+		sp->cmd, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
 	char ok = PROTO_OK;
+	pid_t pid = -1;
+	int rc;
 
-	argv[0] = base != NULL ? base + 1 : sp->shell;
-	argv[1] = dash_c;
-	argv[2] = sp->cmd;
-	argv[3] = NULL;
-	if (dup2(sp->sock, 0) == -1 || dup2(sp->sock, 1) == -1 ||
-	    dup2(sp->errfd != -1 ? sp->errfd : sp->sock, 2) == -1)
-		_exit(1);
-	closefrom(3);
-	(void)setsid();
-	reset_signals();
-	if (netio_write_all(1, &ok, 1) == -1)
-		_exit(1);
-	execve(sp->shell, argv, sp->env);
-	report_exec_failure(sp->shell, errno);
-	_exit(127);
+	if (netio_write_all(sp->sock, &ok, 1) == -1)
+		return -1;
+	if ((rc = posix_spawn_file_actions_init(&fa)) != 0)
+		goto out;
+	if ((rc = posix_spawnattr_init(&at)) == 0) {
+		if ((rc = child_setup(&fa, &at, sp)) == 0)
+			rc = posix_spawn(&pid, sp->shell, &fa, &at, argv,
+			    sp->env);
+		(void)posix_spawnattr_destroy(&at);
+	}
+	(void)posix_spawn_file_actions_destroy(&fa);
+out:
+	if (rc == 0)
+		return pid;
+	report_failure(sp->errfd != -1 ? sp->errfd : sp->sock, sp->shell, rc);
+	errno = rc;
+	return -1;
 }

@@ -1,8 +1,9 @@
-/* spawn.h: the command's environment and its exec. */
+/* spawn.h: the command's environment and its start. */
 #ifndef SPAWN_H
 #define SPAWN_H
 
 #include <pwd.h>
+#include <sys/types.h>
 
 struct spawn {
 	char *shell;	    /* the login shell, /bin/sh if empty */
@@ -14,6 +15,6 @@ struct spawn {
 
 int spawn_env_allowed(const char *);
 char **spawn_env(const struct passwd *, const char *, char *const *);
-void spawn_exec(const struct spawn *) __attribute__((noreturn));
+pid_t spawn_start(const struct spawn *);
 
 #endif

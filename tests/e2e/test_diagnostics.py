@@ -118,6 +118,9 @@ def test_shell_that_execve_rejects_fails_after_the_status_byte(
     u = users.make(shell=str(shell))
     assert refused(server, u.name, u.password) == \
         b"\x00%s: Exec format error\n" % str(shell).encode()
+    # and the server's log says so (the user's process writes it)
+    assert server.wait_log(
+        f'user "{u.name}": cannot start {shell}: Exec format error')
 
 
 def test_empty_shell_field_runs_bin_sh(server, users):
