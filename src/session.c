@@ -42,7 +42,7 @@ struct session {
 	struct authpam pam;
 	struct passwd pw;	     /* our own copy of the account */
 	char *shell;
-	char **env;		     /* the command's, built before the fork */
+	struct spawn sp;	     /* the command's start, set up as root */
 };
 
 #define REFUSE_LINGER_MS 1000 /* for a refused client to take the text */
@@ -264,7 +264,7 @@ shell_runnable(const char *shell)
  * its "\x01" answer, since the success byte has not been sent.
  */
 static void
-child_prepare(struct session *s, struct spawn *sp)
+child_prepare(struct session *s)
 {
 	char msg[PROTO_MSG_MAX];
 
@@ -281,11 +281,6 @@ child_prepare(struct session *s, struct spawn *sp)
 		log_warnx("user \"%s\": %s", s->user, msg);
 		refuse(s, msg, SESSION_EXIT_ERROR);
 	}
-	sp->shell = s->shell;
-	sp->cmd = s->hs.cmd;
-	sp->sock = s->sock;
-	sp->errfd = s->errfd;
-	sp->env = s->env;
 }
 
 /*
@@ -296,20 +291,19 @@ child_prepare(struct session *s, struct spawn *sp)
 static void __attribute__((noreturn))
 child_main(struct session *s)
 {
-	struct spawn sp;
 	sigset_t chld;
 	int sigfd;
 	pid_t pid;
 
-	child_prepare(s, &sp);
+	child_prepare(s);
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &chld, NULL) == -1 ||
 	    (sigfd = signalfd(-1, &chld, SFD_CLOEXEC)) == -1)
 		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
-	if ((pid = spawn_start(&sp)) == -1) {
+	if ((pid = spawn_start(&s->sp)) == -1) {
 		/* told to the client after the status byte, like netkit's */
-		log_warn("user \"%s\": cannot start %s", s->user, sp.shell);
+		log_warn("user \"%s\": cannot start %s", s->user, s->shell);
 		relay_close(s->sock, s->errfd);
 		_exit(0);
 	}
@@ -357,9 +351,13 @@ phase_session(struct session *s)
 		authpam_close(&s->pam);
 		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
 	}
-	/* built here, so that the user's process allocates nothing */
-	if ((s->env = spawn_env(&s->pw, s->shell, authpam_env(&s->pam))) ==
-	    NULL) {
+	/* set up here, so that the user's process allocates nothing */
+	s->sp.shell = s->shell;
+	s->sp.cmd = s->hs.cmd;
+	s->sp.sock = s->sock;
+	s->sp.errfd = s->errfd;
+	if ((s->sp.env = spawn_env(&s->pw, s->shell, authpam_env(&s->pam))) ==
+	    NULL || spawn_prepare(&s->sp) != 0) {
 		log_warnx("user \"%s\": out of memory", s->user);
 		authpam_close(&s->pam);
 		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,40 +120,52 @@ report_failure(int fd, const char *shell, int err)
 		return; /* nowhere else to say it */
 }
 
-/* What posix_spawn() is to do in the child before it execs. */
-static int
-child_setup(posix_spawn_file_actions_t *fa, posix_spawnattr_t *at,
-    const struct spawn *sp)
+/*
+ * What posix_spawn() is to do in the child before it execs, set up once
+ * the sockets are known (in the root process, before the user's process
+ * is forked: the descriptor actions are allocated).  Returns 0 or an
+ * error number.
+ */
+int
+spawn_prepare(struct spawn *sp)
 {
 	sigset_t all, none;
 	int rc;
 
 	sigfillset(&all);
 	sigemptyset(&none);
-	if ((rc = posix_spawn_file_actions_adddup2(fa, sp->sock, 0)) != 0 ||
-	    (rc = posix_spawn_file_actions_adddup2(fa, sp->sock, 1)) != 0 ||
-	    (rc = posix_spawn_file_actions_adddup2(fa, sp->errfd != -1 ?
-	    sp->errfd : sp->sock, 2)) != 0 ||
-	    (rc = posix_spawn_file_actions_addclosefrom_np(fa, 3)) != 0 ||
-	    (rc = posix_spawnattr_setflags(at, POSIX_SPAWN_SETSID |
-	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)) != 0 ||
-	    (rc = posix_spawnattr_setsigdefault(at, &all)) != 0 ||
-	    (rc = posix_spawnattr_setsigmask(at, &none)) != 0)
+	if ((rc = posix_spawn_file_actions_init(&sp->fa)) != 0)
 		return rc;
-	return 0;
+	if ((rc = posix_spawnattr_init(&sp->at)) != 0) {
+		(void)posix_spawn_file_actions_destroy(&sp->fa);
+		return rc;
+	}
+	if ((rc = posix_spawn_file_actions_adddup2(&sp->fa, sp->sock, 0)) ||
+	    (rc = posix_spawn_file_actions_adddup2(&sp->fa, sp->sock, 1)) ||
+	    (rc = posix_spawn_file_actions_adddup2(&sp->fa, sp->errfd != -1 ?
+	    sp->errfd : sp->sock, 2)) ||
+	    (rc = posix_spawn_file_actions_addclosefrom_np(&sp->fa, 3)) ||
+	    (rc = posix_spawnattr_setflags(&sp->at, POSIX_SPAWN_SETSID |
+	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)) ||
+	    (rc = posix_spawnattr_setsigdefault(&sp->at, &all)) ||
+	    (rc = posix_spawnattr_setsigmask(&sp->at, &none))) {
+		(void)posix_spawnattr_destroy(&sp->at);
+		(void)posix_spawn_file_actions_destroy(&sp->fa);
+	}
+	return rc;
 }
 
 /*
  * Starts the command: basename(shell) -c cmd, with 0 and 1 on the primary
  * socket, 2 on the stderr channel (or the primary socket), nothing else
  * open, a session and process group of its own, every signal at its
- * default and unblocked.  The status byte goes out first, from here, so
- * that it precedes anything the command writes.  posix_spawn() starts the
- * child the way vfork() does (glibc clones with CLONE_VM | CLONE_VFORK),
- * so nothing of this process is copied, and reports a failed exec; that
- * is then told the traditional way, "shell: reason\n" on the command's
- * stderr, since the status is already sent.  Returns the command's pid,
- * or -1 with errno set.
+ * default and unblocked (spawn_prepare()).  The status byte goes out
+ * first, from here, so that it precedes anything the command writes.
+ * posix_spawn() starts the child the way vfork() does (glibc clones with
+ * CLONE_VM | CLONE_VFORK), so nothing of this process is copied, and
+ * reports a failed exec; that is then told the traditional way,
+ * "shell: reason\n" on the command's stderr, since the status is already
+ * sent.  Returns the command's pid, or -1 with errno set.
  */
 pid_t
 spawn_start(const struct spawn *sp)
@@ -163,24 +174,13 @@ spawn_start(const struct spawn *sp)
 	char *base = strrchr(sp->shell, '/');
 	char *argv[4] = { base != NULL ? base + 1 : sp->shell, dash_c,
 		sp->cmd, NULL };
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
 	char ok = PROTO_OK;
-	pid_t pid = -1;
+	pid_t pid;
 	int rc;
 
 	if (netio_write_all(sp->sock, &ok, 1) == -1)
 		return -1;
-	if ((rc = posix_spawn_file_actions_init(&fa)) != 0)
-		goto out;
-	if ((rc = posix_spawnattr_init(&at)) == 0) {
-		if ((rc = child_setup(&fa, &at, sp)) == 0)
-			rc = posix_spawn(&pid, sp->shell, &fa, &at, argv,
-			    sp->env);
-		(void)posix_spawnattr_destroy(&at);
-	}
-	(void)posix_spawn_file_actions_destroy(&fa);
-out:
+	rc = posix_spawn(&pid, sp->shell, &sp->fa, &sp->at, argv, sp->env);
 	if (rc == 0)
 		return pid;
 	report_failure(sp->errfd != -1 ? sp->errfd : sp->sock, sp->shell, rc);
