@@ -45,7 +45,7 @@ AUTOGROUP = "/proc/sys/kernel/sched_autogroup_enabled"
 TIME_BUDGET = 660   # seconds; later repetitions of the attack are skipped
 
 FULL = dict(reps=4, dur=4.0, warm={1: 0.5, 8: 1.0, 32: 2.0},
-            xfer_size=512 << 20, xfer_reps=5, idle=1000, attack_dur=40.0,
+            xfer_size=512 << 20, xfer_reps=11, idle=1000, attack_dur=40.0,
             attack_reps=3, pam_count=20, fork_count=300, tcp_count=5,
             cpu_reps=4, cpu_dur=3.0)
 QUICK = dict(reps=1, dur=2.0, warm={1: 0.3, 8: 0.5, 32: 1.0},
