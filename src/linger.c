@@ -3,12 +3,14 @@
  * without a process of its own and without blocking: "\x01text\n" is
  * sent without waiting (a new socket's buffer always has room for it),
  * the write side is shut, and the socket is kept for a moment in a small
- * table, where the listener's poll() drains whatever the client still
- * sends until it closes or the time is up.  Closing with unread input
+ * table, registered with the listener's epoll set, which drains whatever
+ * the client still sends until it closes or the time is up (a wake-up
+ * costs what is ready, not what is lingering).  Closing with unread input
  * would send a reset that may destroy the refusal on its way.  When the
  * table is full the socket is drained once and closed at once.
  */
 #include <errno.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -26,6 +28,14 @@ struct lingering {
 
 static struct lingering tab[LINGER_MAX];
 static int ntab;
+static int epfd = -1;	     /* the listener's epoll set */
+
+/* Where lingering sockets are watched from now on. */
+void
+linger_init(int ep)
+{
+	epfd = ep;
+}
 
 /*
  * Reads and discards what the socket holds, without waiting.  Returns 1
@@ -60,52 +70,56 @@ linger_refuse(int fd, const char *text, int64_t now)
 	char buf[PROTO_MSG_MAX + 2];
 	size_t n = proto_format_refusal(buf, sizeof(buf), text);
 	struct lingering l = { .fd = fd, .until = now + LINGER_MS };
+	struct epoll_event ev = { 0 };
 
 	/* MSG_MORE holds the text back: the FIN goes out in its segment */
 	(void)send(fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE);
 	(void)shutdown(fd, SHUT_WR);
-	if (drain(&l) == 1 || ntab == LINGER_MAX) {
+	ev.events = EPOLLIN;
+	ev.data.u64 = LINGER_EV_KIND | (uint32_t)fd;
+	if (drain(&l) == 1 || ntab == LINGER_MAX || epfd == -1 ||
+	    epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) == -1) {
 		close(fd);
 		return;
 	}
 	tab[ntab++] = l;
 }
 
-/* Fills pfd (room for max entries) with the lingering sockets. */
-int
-linger_pollfds(struct pollfd *pfd, int max)
+/* Closes entry i: out of the epoll set first, then the descriptor. */
+static void
+drop(int i)
+{
+	(void)epoll_ctl(epfd, EPOLL_CTL_DEL, tab[i].fd, NULL);
+	close(tab[i].fd);
+	tab[i] = tab[--ntab];
+}
+
+/* After epoll_wait(): drains the socket an event named; closes it when done. */
+void
+linger_ready(uint64_t data)
+{
+	int fd = (int)(uint32_t)data, i;
+
+	for (i = 0; i < ntab; i++)
+		if (tab[i].fd == fd) {
+			if (drain(&tab[i]) == 1)
+				drop(i);
+			return;
+		}
+}
+
+/* Closes the sockets whose time is up. */
+void
+linger_expire(int64_t now)
 {
 	int i;
 
-	for (i = 0; i < ntab && i < max; i++) {
-		pfd[i].fd = tab[i].fd;
-		pfd[i].events = POLLIN;
-		pfd[i].revents = 0;
-	}
-	return i;
+	for (i = ntab - 1; i >= 0; i--)
+		if (now >= tab[i].until)
+			drop(i);
 }
 
-/*
- * After poll(): drains the sockets that have input and closes those that
- * are done or out of time.  pfd and n are what linger_pollfds() gave.
- */
-void
-linger_service(const struct pollfd *pfd, int n, int64_t now)
-{
-	int i, done;
-
-	for (i = n - 1; i >= 0; i--) {
-		done = now >= tab[i].until;
-		if (!done && (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
-			done = drain(&tab[i]);
-		if (done) {
-			close(tab[i].fd);
-			tab[i] = tab[--ntab];
-		}
-	}
-}
-
-/* When linger_service() must run next (INT64_MAX: nothing lingers). */
+/* When linger_expire() must run next (INT64_MAX: nothing lingers). */
 int64_t
 linger_next(void)
 {
@@ -118,7 +132,10 @@ linger_next(void)
 	return next;
 }
 
-/* In a new per-connection process: lets go of the listener's sockets. */
+/*
+ * In a new per-connection process: lets go of the listener's sockets
+ * (without touching the epoll set, which is the listener's).
+ */
 void
 linger_drop_all(void)
 {

@@ -16,12 +16,12 @@
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -215,11 +215,30 @@ struct listener {
 	struct listen_set *ls;
 	const struct rexecd_conf *conf;
 	int sigfd;
+	int epfd;		/* what the loop waits on (epoll) */
 	int startup[2];		/* a child writes its pid once logged in */
 	sigset_t oldmask;	/* the signal mask children get back */
 	struct rlimit nofile;	/* descriptor limit the children get back */
 	int64_t paused_until;	/* accepting is paused until then, or 0 */
 };
+
+/* What an epoll event is about: a kind above, an index or fd below. */
+#define EV_KIND_MASK ((uint64_t)0xffffffff << 32)
+#define EV_SIGNALS ((uint64_t)1 << 32)
+#define EV_STARTUP ((uint64_t)2 << 32)
+#define EV_LISTEN ((uint64_t)3 << 32)	/* | index in the listen set */
+#define MAX_EVENTS 64			/* per epoll_wait() */
+
+/* Adds fd to the epoll set, readable events, with data. */
+static int
+watch(int epfd, int fd, uint64_t data)
+{
+	struct epoll_event ev = { 0 };
+
+	ev.events = EPOLLIN;
+	ev.data.u64 = data;
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
 
 /* Milliseconds on the monotonic clock. */
 static int64_t
@@ -240,6 +259,7 @@ child_start(struct listener *l, int fd)
 {
 	int i;
 
+	close(l->epfd); /* first: the set stays the listener's alone */
 	for (i = 0; i < l->ls->n; i++)
 		close(l->ls->fd[i]);
 	close(l->sigfd);
@@ -505,6 +525,11 @@ setup(struct listener *l)
 		fatal("signalfd");
 	if (pipe2(l->startup, O_CLOEXEC | O_NONBLOCK) == -1)
 		fatal("pipe");
+	if ((l->epfd = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
+	    watch(l->epfd, l->sigfd, EV_SIGNALS) == -1 ||
+	    watch(l->epfd, l->startup[0], EV_STARTUP) == -1)
+		fatal("epoll");
+	linger_init(l->epfd);
 	if (connlimit_init(&l->conf->limits) == -1 ||
 	    penalty_init(&l->conf->penalty) == -1)
 		fatal("tables");
@@ -516,7 +541,7 @@ setup(struct listener *l)
 		log_warn("setrlimit RLIMIT_NOFILE");
 }
 
-/* Milliseconds poll() may sleep: until the next timer, or -1. */
+/* Milliseconds epoll_wait() may sleep: until the next timer, or -1. */
 static int
 poll_timeout(const struct listener *l, int64_t now)
 {
@@ -533,8 +558,23 @@ poll_timeout(const struct listener *l, int64_t now)
 	return next - now > INT_MAX ? INT_MAX : (int)(next - now);
 }
 
+/* Turns accepting on or off: the listening sockets in the epoll set. */
+static void
+set_accepting(struct listener *l, int on)
+{
+	struct epoll_event ev = { 0 };
+	int i;
+
+	for (i = 0; i < l->ls->n; i++) {
+		ev.events = on ? EPOLLIN : 0;
+		ev.data.u64 = EV_LISTEN | (uint32_t)i;
+		if (epoll_ctl(l->epfd, EPOLL_CTL_MOD, l->ls->fd[i], &ev) == -1)
+			fatal("epoll_ctl");
+	}
+}
+
 /*
- * The daemon's loop: sleeps in poll() on the listening sockets, the
+ * The daemon's loop: sleeps in epoll_wait() on the listening sockets, the
  * signalfd, the startup pipe and the refused connections still closing;
  * forks a process per admitted connection; reaps them and charges the
  * sources of failures; ends on SIGTERM or SIGINT, leaving running
@@ -543,41 +583,59 @@ poll_timeout(const struct listener *l, int64_t now)
 void
 listen_loop(struct listen_set *ls, const struct rexecd_conf *conf)
 {
-	struct pollfd pfd[2 + LISTEN_MAX_FDS + LINGER_MAX];
+	struct epoll_event ev[MAX_EVENTS];
 	struct listener l = { .ls = ls, .conf = conf };
-	int i, nl, off = 2 + ls->n;
+	int i, n, sig, startup, acc[LISTEN_MAX_FDS];
 	int64_t now;
 
 	setup(&l);
+	for (i = 0; i < ls->n; i++)
+		if (watch(l.epfd, ls->fd[i], EV_LISTEN | (uint32_t)i) == -1)
+			fatal("epoll");
 	authpam_preload(conf->pam_service);
 	announce(ls);
-	pfd[0].fd = l.sigfd;
-	pfd[1].fd = l.startup[0];
-	pfd[0].events = pfd[1].events = POLLIN;
 	for (;;) {
-		for (i = 0; i < ls->n; i++) {
-			pfd[2 + i].fd = l.paused_until != 0 ? -1 : ls->fd[i];
-			pfd[2 + i].events = POLLIN;
-		}
-		nl = linger_pollfds(pfd + off, LINGER_MAX);
-		if (poll(pfd, (nfds_t)off + (nfds_t)nl,
-		    poll_timeout(&l, now_ms())) == -1) {
+		n = epoll_wait(l.epfd, ev, MAX_EVENTS,
+		    poll_timeout(&l, now_ms()));
+		if (n == -1) {
 			if (errno != EINTR)
-				fatal("poll");
+				fatal("epoll_wait");
 			continue;
 		}
 		now = now_ms();
-		if (pfd[0].revents & POLLIN)
+		sig = startup = 0;
+		memset(acc, 0, sizeof(acc));
+		/* lingering sockets first: an accept below may reuse an fd */
+		for (i = 0; i < n; i++) {
+			switch (ev[i].data.u64 & EV_KIND_MASK) {
+			case EV_SIGNALS:
+				sig = 1;
+				break;
+			case EV_STARTUP:
+				startup = 1;
+				break;
+			case EV_LISTEN:
+				acc[(uint32_t)ev[i].data.u64] = 1;
+				break;
+			case LINGER_EV_KIND:
+				linger_ready(ev[i].data.u64);
+				break;
+			}
+		}
+		if (sig)
 			read_signals(&l);
-		if ((pfd[0].revents | pfd[1].revents) & POLLIN)
+		if (sig || startup)
 			reap(&l, now);
 		penalty_expire(now);
-		linger_service(pfd + off, nl, now);
-		if (l.paused_until != 0 && now >= l.paused_until)
+		linger_expire(now);
+		if (l.paused_until != 0 && now >= l.paused_until) {
 			l.paused_until = 0;
+			set_accepting(&l, 1);
+		}
 		for (i = 0; i < ls->n && l.paused_until == 0; i++)
-			if ((pfd[2 + i].revents & POLLIN) &&
-			    accept_batch(&l, ls->fd[i], now) == -1)
+			if (acc[i] && accept_batch(&l, ls->fd[i], now) == -1) {
 				l.paused_until = now + PAUSE_MS;
+				set_accepting(&l, 0);
+			}
 	}
 }
