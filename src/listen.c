@@ -229,15 +229,15 @@ struct listener {
 #define EV_LISTEN ((uint64_t)3 << 32)	/* | index in the listen set */
 #define MAX_EVENTS 64			/* per epoll_wait() */
 
-/* Adds fd to the epoll set, readable events, with data. */
+/* epoll_ctl() with the events and the data of fd spelled out. */
 static int
-watch(int epfd, int fd, uint64_t data)
+watch(int epfd, int op, int fd, uint32_t events, uint64_t data)
 {
 	struct epoll_event ev = { 0 };
 
-	ev.events = EPOLLIN;
+	ev.events = events;
 	ev.data.u64 = data;
-	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+	return epoll_ctl(epfd, op, fd, &ev);
 }
 
 /* Milliseconds on the monotonic clock. */
@@ -526,8 +526,10 @@ setup(struct listener *l)
 	if (pipe2(l->startup, O_CLOEXEC | O_NONBLOCK) == -1)
 		fatal("pipe");
 	if ((l->epfd = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
-	    watch(l->epfd, l->sigfd, EV_SIGNALS) == -1 ||
-	    watch(l->epfd, l->startup[0], EV_STARTUP) == -1)
+	    watch(l->epfd, EPOLL_CTL_ADD, l->sigfd, EPOLLIN,
+	    EV_SIGNALS) == -1 ||
+	    watch(l->epfd, EPOLL_CTL_ADD, l->startup[0], EPOLLIN,
+	    EV_STARTUP) == -1)
 		fatal("epoll");
 	linger_init(l->epfd);
 	if (connlimit_init(&l->conf->limits) == -1 ||
@@ -562,15 +564,12 @@ poll_timeout(const struct listener *l, int64_t now)
 static void
 set_accepting(struct listener *l, int on)
 {
-	struct epoll_event ev = { 0 };
 	int i;
 
-	for (i = 0; i < l->ls->n; i++) {
-		ev.events = on ? EPOLLIN : 0;
-		ev.data.u64 = EV_LISTEN | (uint32_t)i;
-		if (epoll_ctl(l->epfd, EPOLL_CTL_MOD, l->ls->fd[i], &ev) == -1)
+	for (i = 0; i < l->ls->n; i++)
+		if (watch(l->epfd, EPOLL_CTL_MOD, l->ls->fd[i],
+		    on ? EPOLLIN : 0, EV_LISTEN | (uint32_t)i) == -1)
 			fatal("epoll_ctl");
-	}
 }
 
 /*
@@ -590,7 +589,8 @@ listen_loop(struct listen_set *ls, const struct rexecd_conf *conf)
 
 	setup(&l);
 	for (i = 0; i < ls->n; i++)
-		if (watch(l.epfd, ls->fd[i], EV_LISTEN | (uint32_t)i) == -1)
+		if (watch(l.epfd, EPOLL_CTL_ADD, ls->fd[i], EPOLLIN,
+		    EV_LISTEN | (uint32_t)i) == -1)
 			fatal("epoll");
 	authpam_preload(conf->pam_service);
 	announce(ls);

@@ -6,8 +6,8 @@
  * opens the PAM session; then it forks the user's process and from there
  * on touches no network byte: it waits, and closes the PAM session when
  * the user's process ends.  The user's process drops root for good, goes
- * to the home directory, checks the shell, and becomes the command (or,
- * with a stderr channel, forks the command and relays signals to it).
+ * to the home directory, checks the shell, starts the command and relays
+ * the client's signal bytes to it (relay.c).
  */
 #include <errno.h>
 #include <signal.h>

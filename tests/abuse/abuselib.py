@@ -10,6 +10,7 @@ import socket
 import struct
 import time
 
+from procs import wait_until  # noqa: F401 (the tests take it from here)
 from rexeclib import Conn, exchange
 
 LOGIN_INCORRECT = b"\x01Login incorrect.\n"
@@ -101,16 +102,6 @@ def rss_kib(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     raise AssertionError("no VmRSS")
-
-
-def wait_until(pred, timeout=10.0, interval=0.02):
-    """Polls pred() until true (returned) or timeout (last value)."""
-    end = time.monotonic() + timeout
-    while True:
-        v = pred()
-        if v or time.monotonic() >= end:
-            return v
-        time.sleep(interval)
 
 
 def idle_children_settled(pid, n, timeout=10.0):
