@@ -14,8 +14,8 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DREXECD_VERSION='"$(VERSION)"' \
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 COMMON = proto log netio
-SERVER = main listen connlimit penalty acl linger notify session auth_pam \
-	privdrop memtrim spawn relay $(COMMON)
+SERVER = rexecd listen connlimit penalty acl refuse notify session authpam \
+	privdrop memtrim command relay $(COMMON)
 CLIENT = rexec $(COMMON)
 
 CHECK_TARGETS = check-unit check-e2e

@@ -1,6 +1,6 @@
 /*
  * acl.c: address rules and source keys, for the listener and the
- * per-connection process (root).  Pure apart from the allocation in
+ * connection process (root).  Pure apart from the allocation in
  * acl_add(), which only runs while the command line is read.
  *
  * A rule is ADDR or ADDR/BITS, IPv4 or IPv6.  IPv4 addresses, and IPv6

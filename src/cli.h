@@ -3,10 +3,10 @@
  *
  * rexec.c parses the command line and runs the steps in order:
  * credentials (cli_creds.c, cli_netrc.c), connection (cli_conn.c), the
- * handshake (cli_handshake.c), then the relay of stdin, stdout, stderr
- * and signals (cli_io.c, cli_sig.c).  cli_status.c wraps the command for
- * -S and strips the status trailer from the output.  The wire format
- * itself is proto.c's.
+ * handshake (cli_handshake.c), then the I/O pump that moves stdin,
+ * stdout, stderr and signals (cli_io.c, cli_sig.c).  cli_status.c wraps
+ * the command for -S and strips the status trailer from the output.  The
+ * wire format itself is proto.c's.
  */
 #ifndef CLI_H
 #define CLI_H
@@ -122,13 +122,13 @@ size_t cli_status_flush(struct cli_status *, unsigned char *);
 int cli_sig_catch(void);
 void cli_sig_restore(void);
 
-/* cli_io.c: the relay once the server said yes. */
+/* cli_io.c: the I/O pump once the server said yes. */
 struct cli_io_result {
 	int lost;	/* a read from the server failed */
 	int ended_by;	/* signal that ended the client early, or 0 */
 	int forwarded;	/* last signal forwarded, or 0 */
 };
-int cli_io_relay(const struct cli_opts *, struct cli_conn *,
+int cli_io_pump(const struct cli_opts *, struct cli_conn *,
     const struct cli_early *, struct cli_status *, struct cli_io_result *);
 
 #endif

@@ -1,11 +1,11 @@
 /*
- * cli_io.c: rexec(1) once the server said yes.  One poll loop relays
- * stdin to the primary connection (half-closing it at stdin's end),
- * the primary connection to stdout, the stderr channel to stderr, and
- * caught signals to the stderr channel as one byte each.  It ends when
- * the server has closed both streams, or at a second SIGINT, SIGTERM or
- * SIGHUP.  With -S the stream that carries the remote stderr goes
- * through cli_status.c's filter.
+ * cli_io.c: rexec(1) once the server said yes.  One poll loop, the
+ * pump, moves stdin to the primary connection (half-closing it at
+ * stdin's end), the primary connection to stdout, the stderr channel to
+ * stderr, and caught signals to the stderr channel as one byte each.
+ * It ends when the server has closed both streams, or at a second
+ * SIGINT, SIGTERM or SIGHUP.  With -S the stream that carries the
+ * remote stderr goes through cli_status.c's filter.
  */
 #include <sys/socket.h>
 
@@ -16,9 +16,9 @@
 
 #include "cli.h"
 
-#define RELAY_BUF 16384
+#define PUMP_BUF 16384
 
-struct relay {
+struct pump {
 	const struct cli_opts *o;
 	struct cli_conn *c;
 	struct cli_status *st;	/* NULL without -S */
@@ -28,7 +28,7 @@ struct relay {
 	int wr_open;		/* primary connection still written */
 	int pri_open;		/* primary connection still read */
 	int err_open;		/* stderr channel still read */
-	unsigned char in[RELAY_BUF];
+	unsigned char in[PUMP_BUF];
 	size_t inlen, inoff;
 	unsigned char seen[65];	/* signals received so far */
 };
@@ -39,10 +39,10 @@ struct relay {
  * the client as SIGPIPE would.  0 or -1.
  */
 static int
-emit(struct relay *r, int fd, int filtered, const unsigned char *buf,
+emit(struct pump *r, int fd, int filtered, const unsigned char *buf,
     size_t len, int eof)
 {
-	unsigned char out[RELAY_BUF + CLI_STATUS_HOLD];
+	unsigned char out[PUMP_BUF + CLI_STATUS_HOLD];
 	size_t n = len;
 
 	if (filtered && r->st != NULL) {
@@ -63,7 +63,7 @@ emit(struct relay *r, int fd, int filtered, const unsigned char *buf,
 
 /* Tells the server that our stdin has ended. */
 static void
-half_close(struct relay *r)
+half_close(struct pump *r)
 {
 	if (r->wr_open && shutdown(r->c->fd, SHUT_WR) == -1 &&
 	    errno != ENOTCONN)
@@ -75,9 +75,9 @@ half_close(struct relay *r)
 
 /* Reads one chunk of a server stream and passes it on; 0 or -1. */
 static int
-from_server(struct relay *r, int from, int *open, int to, int filtered)
+from_server(struct pump *r, int from, int *open, int to, int filtered)
 {
-	unsigned char buf[RELAY_BUF];
+	unsigned char buf[PUMP_BUF];
 	ssize_t n;
 
 	n = read(from, buf, sizeof(buf));
@@ -104,7 +104,7 @@ from_server(struct relay *r, int from, int *open, int to, int filtered)
 
 /* Reads stdin into the send buffer, or half-closes at its end. */
 static void
-from_stdin(struct relay *r)
+from_stdin(struct pump *r)
 {
 	ssize_t n;
 
@@ -123,7 +123,7 @@ from_stdin(struct relay *r)
 
 /* Sends what it can of the stdin buffer without blocking. */
 static void
-to_server(struct relay *r)
+to_server(struct pump *r)
 {
 	ssize_t n;
 
@@ -147,7 +147,7 @@ to_server(struct relay *r)
  * second SIGINT, SIGTERM or SIGHUP ends the client instead: returns 1.
  */
 static int
-forward_signals(struct relay *r)
+forward_signals(struct pump *r)
 {
 	unsigned char sigs[64];
 	ssize_t n, i;
@@ -172,7 +172,7 @@ forward_signals(struct relay *r)
 
 /* Fills the poll set for this turn of the loop. */
 static void
-poll_set(struct relay *r, struct pollfd *p)
+poll_set(struct pump *r, struct pollfd *p)
 {
 	p[0].fd = r->in_open && r->inlen == 0 ? STDIN_FILENO : -1;
 	p[0].events = POLLIN;
@@ -189,7 +189,7 @@ poll_set(struct relay *r, struct pollfd *p)
 
 /* One turn of the loop: 0 to go on, 1 to stop now, -1 on error. */
 static int
-relay_once(struct relay *r)
+pump_once(struct pump *r)
 {
 	static const struct timespec never = { -1, 0 };
 	struct pollfd p[4];
@@ -221,17 +221,17 @@ relay_once(struct relay *r)
 }
 
 /*
- * Relays until the server has closed its side of both streams.  Runs in
+ * Pumps until the server has closed its side of both streams.  Runs in
  * the client with the invoking user's rights.  Returns 0, or -1 if the
  * local side failed (already reported); res says whether a stream was
- * lost and whether a signal ended the relay.
+ * lost and whether a signal ended the pump.
  */
 int
-cli_io_relay(const struct cli_opts *o, struct cli_conn *c,
+cli_io_pump(const struct cli_opts *o, struct cli_conn *c,
     const struct cli_early *early, struct cli_status *st,
     struct cli_io_result *res)
 {
-	static struct relay r;
+	static struct pump r;
 	int rv = 0;
 
 	memset(&r, 0, sizeof(r));
@@ -255,7 +255,7 @@ cli_io_relay(const struct cli_opts *o, struct cli_conn *c,
 	    early->buf, early->len, 0) == -1)
 		rv = -1;
 	while (rv == 0 && (r.pri_open || r.err_open))
-		rv = relay_once(&r);
+		rv = pump_once(&r);
 	if (rv == 1)
 		rv = 0;
 	return rv;

@@ -1,6 +1,6 @@
 /*
  * cli_sig.c: the signals rexec(1) forwards (SIGINT, SIGQUIT, SIGTERM,
- * SIGHUP) turned into bytes on a pipe, so the relay's poll loop sees
+ * SIGHUP) turned into bytes on a pipe, so the I/O pump's poll loop sees
  * them like any other input and no work happens in a signal handler.
  */
 #include <errno.h>

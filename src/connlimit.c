@@ -1,5 +1,5 @@
 /*
- * connlimit.c: the standalone listener's table of per-connection processes
+ * connlimit.c: the standalone listener's table of connection processes
  * and the limits it enforces before forking one (root, listener only).
  *
  * A process is unauthenticated from its fork until it tells the listener
@@ -17,13 +17,13 @@
 
 #include "connlimit.h"
 
-static const struct connlimit_conf *lc;
-static struct connlimit_child *tab;
+static const struct connlimit_opts *lc;
+static struct connlimit_proc *tab;
 static unsigned int ntab, unauth;
 
 /* The defaults: 32 simultaneous logins from one host always get through. */
 void
-connlimit_defaults(struct connlimit_conf *c)
+connlimit_defaults(struct connlimit_opts *c)
 {
 	c->start = 64;
 	c->rate = 30;
@@ -56,7 +56,7 @@ parse_uint(const char *s, const char *end, unsigned int *v)
  * percentage), or "N" for a hard cap of N.  Returns 0, or -1.
  */
 int
-connlimit_parse_startups(struct connlimit_conf *c, const char *s)
+connlimit_parse_startups(struct connlimit_opts *c, const char *s)
 {
 	const char *a = strchr(s, ':'), *b;
 	unsigned int start, rate, full;
@@ -86,7 +86,7 @@ connlimit_parse_startups(struct connlimit_conf *c, const char *s)
  * allows.  The configuration must outlive it.
  */
 int
-connlimit_init(const struct connlimit_conf *c)
+connlimit_init(const struct connlimit_opts *c)
 {
 	free(tab);
 	ntab = unauth = 0;
@@ -133,7 +133,7 @@ int
 connlimit_add(pid_t pid, const struct acl_addr *key,
     const struct sockaddr *peer, socklen_t len)
 {
-	struct connlimit_child *c;
+	struct connlimit_proc *c;
 
 	if (ntab >= lc->sessions || len > sizeof(c->peer)) {
 		errno = ENOSPC;
@@ -150,7 +150,7 @@ connlimit_add(pid_t pid, const struct acl_addr *key,
 }
 
 /* The slot of pid, or NULL. */
-static struct connlimit_child *
+static struct connlimit_proc *
 find(pid_t pid)
 {
 	unsigned int i;
@@ -165,7 +165,7 @@ find(pid_t pid)
 int
 connlimit_authenticated(pid_t pid)
 {
-	struct connlimit_child *c = find(pid);
+	struct connlimit_proc *c = find(pid);
 
 	if (c == NULL || c->authenticated)
 		return -1;
@@ -176,9 +176,9 @@ connlimit_authenticated(pid_t pid)
 
 /* Forgets pid, which has ended; its record goes to *out.  -1: unknown. */
 int
-connlimit_remove(pid_t pid, struct connlimit_child *out)
+connlimit_remove(pid_t pid, struct connlimit_proc *out)
 {
-	struct connlimit_child *c = find(pid);
+	struct connlimit_proc *c = find(pid);
 
 	if (c == NULL)
 		return -1;

@@ -1,6 +1,6 @@
 /*
  * connlimit.h: the standalone listener's connection limits and its table
- * of per-connection processes (--max-startups, --per-source-max,
+ * of connection processes (--max-startups, --per-source-max,
  * --max-sessions).
  */
 #ifndef CONNLIMIT_H
@@ -11,7 +11,7 @@
 
 #include "acl.h"
 
-struct connlimit_conf {
+struct connlimit_opts {
 	unsigned int start, rate, full;	/* --max-startups */
 	unsigned int per_source;	/* --per-source-max, 0: no cap */
 	unsigned int sessions;		/* --max-sessions */
@@ -24,8 +24,8 @@ enum connlimit_verdict {
 	CONNLIMIT_SOURCE		/* --per-source-max reached */
 };
 
-/* One per-connection process, as the listener knows it. */
-struct connlimit_child {
+/* One connection process, as the listener knows it. */
+struct connlimit_proc {
 	pid_t pid;
 	int authenticated;
 	struct acl_addr key;		/* its source */
@@ -33,14 +33,14 @@ struct connlimit_child {
 	socklen_t peerlen;
 };
 
-void connlimit_defaults(struct connlimit_conf *);
-int connlimit_parse_startups(struct connlimit_conf *, const char *);
-int connlimit_init(const struct connlimit_conf *);
+void connlimit_defaults(struct connlimit_opts *);
+int connlimit_parse_startups(struct connlimit_opts *, const char *);
+int connlimit_init(const struct connlimit_opts *);
 enum connlimit_verdict connlimit_admit(const struct acl_addr *);
 int connlimit_add(pid_t, const struct acl_addr *, const struct sockaddr *,
     socklen_t);
 int connlimit_authenticated(pid_t);
-int connlimit_remove(pid_t, struct connlimit_child *);
+int connlimit_remove(pid_t, struct connlimit_proc *);
 unsigned int connlimit_unauthenticated(void);
 unsigned int connlimit_total(void);
 

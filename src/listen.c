@@ -6,7 +6,7 @@
  *
  * Before forking it applies the address rules, the per-source penalties
  * and the connection limits; a connection turned away is answered by the
- * listener without a process (linger.c).  It learns how each process
+ * listener without a process (refuse.c).  It learns how each process
  * fares from two sources: a process that logged in writes its pid to
  * the startup pipe (all share one; the write is atomic), and every
  * process's exit code (session.h) tells why a login did not happen.
@@ -29,8 +29,8 @@
 
 #include "acl.h"
 #include "connlimit.h"
-#include "linger.h"
-#include "auth_pam.h"
+#include "refuse.h"
+#include "authpam.h"
 #include "listen.h"
 #include "log.h"
 #include "netio.h"
@@ -213,12 +213,12 @@ announce(const struct listen_set *ls)
 /* What the loop keeps between two turns. */
 struct listener {
 	struct listen_set *ls;
-	const struct rexecd_conf *conf;
+	const struct options *opts;
 	int sigfd;
 	int epfd;		/* what the loop waits on (epoll) */
-	int startup[2];		/* a child writes its pid once logged in */
-	sigset_t oldmask;	/* the signal mask children get back */
-	struct rlimit nofile;	/* descriptor limit the children get back */
+	int startup[2];		/* a connection process logged in: its pid */
+	sigset_t oldmask;	/* the signal mask connection processes get */
+	struct rlimit nofile;	/* descriptor limit connection processes get */
 	int64_t paused_until;	/* accepting is paused until then, or 0 */
 };
 
@@ -251,11 +251,11 @@ now_ms(void)
 }
 
 /*
- * In the new per-connection process: sheds the listener's descriptors,
+ * In the new connection process: sheds the listener's descriptors,
  * signal mask and raised descriptor limit, and serves the connection.
  */
 static void __attribute__((noreturn))
-child_start(struct listener *l, int fd)
+connection_start(struct listener *l, int fd)
 {
 	int i;
 
@@ -264,16 +264,16 @@ child_start(struct listener *l, int fd)
 		close(l->ls->fd[i]);
 	close(l->sigfd);
 	close(l->startup[0]);
-	linger_drop_all();
+	refuse_drop_all();
 	if (sigprocmask(SIG_SETMASK, &l->oldmask, NULL) == -1)
 		fatal("sigprocmask");
 	if (setrlimit(RLIMIT_NOFILE, &l->nofile) == -1)
 		fatal("setrlimit");
 	(void)unsetenv("NOTIFY_SOCKET"); /* the daemon's, not PAM's */
-	session_run(fd, l->conf, l->startup[1]);
+	session_run(fd, l->opts, l->startup[1]);
 }
 
-/* Reads the pids of children that have logged in from the startup pipe. */
+/* Reads the pids of connection processes that logged in (startup pipe). */
 static void
 read_startups(struct listener *l)
 {
@@ -289,12 +289,12 @@ read_startups(struct listener *l)
 }
 
 /*
- * A child that ended before its client logged in: logs what the child
- * could not log itself (killed by the grace time alarm, crashed), and
- * charges its source for the failure.
+ * A connection process that ended before its client logged in: logs
+ * what the process could not log itself (killed by the grace time
+ * alarm, crashed), and charges its source for the failure.
  */
 static void
-unauthenticated_end(const struct connlimit_child *c, int status, int64_t now)
+unauthenticated_end(const struct connlimit_proc *c, int status, int64_t now)
 {
 	struct netio_addr a;
 	struct acl_addr full;
@@ -332,14 +332,15 @@ unauthenticated_end(const struct connlimit_child *c, int status, int64_t now)
 }
 
 /*
- * Collects every ended child.  The startup pipe is read first: a child
- * writes to it before it can end, so no pid read later belongs to a
- * process already reaped (whose pid a new child might have taken).
+ * Collects every ended connection process.  The startup pipe is read
+ * first: a process writes to it before it can end, so no pid read later
+ * belongs to a process already reaped (whose pid a new one might have
+ * taken).
  */
 static void
 reap(struct listener *l, int64_t now)
 {
-	struct connlimit_child c;
+	struct connlimit_proc c;
 	int status;
 	pid_t pid;
 
@@ -379,7 +380,7 @@ turn_away(int fd, const struct sockaddr *sa, socklen_t len, int64_t now,
 	else
 		log_debug("refused connection from %s port %u: %s", a.host,
 		    a.port, why);
-	linger_refuse(fd, text, now);
+	refuse_send(fd, text, now);
 }
 
 /*
@@ -391,12 +392,12 @@ static int
 admit(struct listener *l, int fd, const struct sockaddr *sa, socklen_t len,
     int64_t now, struct acl_addr *key)
 {
-	const struct connlimit_conf *lc = &l->conf->limits;
+	const struct connlimit_opts *lc = &l->opts->limits;
 	struct acl_addr a;
 	char why[128];
 
 	if (acl_addr_from(&a, sa) == -1 ||
-	    !acl_permits(&l->conf->allow, &l->conf->deny, &a)) {
+	    !acl_permits(&l->opts->allow, &l->opts->deny, &a)) {
 		turn_away(fd, sa, len, now, SESSION_TXT_ACL,
 		    "address not allowed", AUTH);
 		return -1;
@@ -465,7 +466,7 @@ accept_one(struct listener *l, int lfd, int64_t now)
 		return -1;
 	}
 	if (pid == 0)
-		child_start(l, fd);
+		connection_start(l, fd);
 	close(fd);
 	if (connlimit_add(pid, &key, (struct sockaddr *)&ss, len) == -1)
 		log_warnx("connection process %ld: not counted", (long)pid);
@@ -507,7 +508,7 @@ read_signals(struct listener *l)
 /*
  * Sets the listener up: signals through a signalfd, the startup pipe,
  * the tables, and the descriptor limit raised to its hard maximum (the
- * children get the original back).
+ * connection processes get the original back).
  */
 static void
 setup(struct listener *l)
@@ -531,9 +532,9 @@ setup(struct listener *l)
 	    watch(l->epfd, EPOLL_CTL_ADD, l->startup[0], EPOLLIN,
 	    EV_STARTUP) == -1)
 		fatal("epoll");
-	linger_init(l->epfd);
-	if (connlimit_init(&l->conf->limits) == -1 ||
-	    penalty_init(&l->conf->penalty) == -1)
+	refuse_init(l->epfd);
+	if (connlimit_init(&l->opts->limits) == -1 ||
+	    penalty_init(&l->opts->penalty) == -1)
 		fatal("tables");
 	if (getrlimit(RLIMIT_NOFILE, &l->nofile) == -1)
 		fatal("getrlimit");
@@ -547,7 +548,7 @@ setup(struct listener *l)
 static int
 poll_timeout(const struct listener *l, int64_t now)
 {
-	int64_t next = penalty_next(), t = linger_next();
+	int64_t next = penalty_next(), t = refuse_next();
 
 	if (t < next)
 		next = t;
@@ -580,10 +581,10 @@ set_accepting(struct listener *l, int on)
  * sessions to finish on their own.
  */
 void
-listen_loop(struct listen_set *ls, const struct rexecd_conf *conf)
+listen_loop(struct listen_set *ls, const struct options *opts)
 {
 	struct epoll_event ev[MAX_EVENTS];
-	struct listener l = { .ls = ls, .conf = conf };
+	struct listener l = { .ls = ls, .opts = opts };
 	int i, n, sig, startup, acc[LISTEN_MAX_FDS];
 	int64_t now;
 
@@ -592,7 +593,7 @@ listen_loop(struct listen_set *ls, const struct rexecd_conf *conf)
 		if (watch(l.epfd, EPOLL_CTL_ADD, ls->fd[i], EPOLLIN,
 		    EV_LISTEN | (uint32_t)i) == -1)
 			fatal("epoll");
-	authpam_preload(conf->pam_service);
+	authpam_preload(opts->pam_service);
 	announce(ls);
 	for (;;) {
 		n = epoll_wait(l.epfd, ev, MAX_EVENTS,
@@ -605,7 +606,7 @@ listen_loop(struct listen_set *ls, const struct rexecd_conf *conf)
 		now = now_ms();
 		sig = startup = 0;
 		memset(acc, 0, sizeof(acc));
-		/* lingering sockets first: an accept below may reuse an fd */
+		/* refused sockets first: an accept below may reuse an fd */
 		for (i = 0; i < n; i++) {
 			switch (ev[i].data.u64 & EV_KIND_MASK) {
 			case EV_SIGNALS:
@@ -617,8 +618,8 @@ listen_loop(struct listen_set *ls, const struct rexecd_conf *conf)
 			case EV_LISTEN:
 				acc[(uint32_t)ev[i].data.u64] = 1;
 				break;
-			case LINGER_EV_KIND:
-				linger_ready(ev[i].data.u64);
+			case REFUSE_EV_KIND:
+				refuse_ready(ev[i].data.u64);
 				break;
 			}
 		}
@@ -627,7 +628,7 @@ listen_loop(struct listen_set *ls, const struct rexecd_conf *conf)
 		if (sig || startup)
 			reap(&l, now);
 		penalty_expire(now);
-		linger_expire(now);
+		refuse_expire(now);
 		if (l.paused_until != 0 && now >= l.paused_until) {
 			l.paused_until = 0;
 			set_accepting(&l, 1);

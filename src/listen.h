@@ -2,9 +2,9 @@
 #ifndef LISTEN_H
 #define LISTEN_H
 
-#include "config.h"
+#include "options.h"
 
-#define LISTEN_MAX_FDS (CONF_MAX_LISTEN * 2)
+#define LISTEN_MAX_FDS (OPTIONS_MAX_LISTEN * 2)
 
 struct listen_set {
 	int fd[LISTEN_MAX_FDS];
@@ -13,7 +13,7 @@ struct listen_set {
 
 int listen_open(struct listen_set *, const char *);
 int listen_inherit(struct listen_set *);
-void listen_loop(struct listen_set *, const struct rexecd_conf *)
+void listen_loop(struct listen_set *, const struct options *)
     __attribute__((noreturn));
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * netio.c: the socket work of a connection.  Every read waits at most
  * until a deadline, every write is complete, every descriptor is
- * close-on-exec.  Used by the per-connection process (root, before
+ * close-on-exec.  Used by the connection process (root, before
  * authentication) and by the client.
  */
 #include <errno.h>
@@ -296,7 +296,7 @@ discard_input(int fd)
  * they received but did not read yet); after this, close sends a FIN.
  */
 static void
-linger(int fd, long max_ms)
+drain_until_acked(int fd, long max_ms)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	struct timespec deadline;
@@ -335,12 +335,12 @@ netio_close_gently(int fd, long max_ms)
 /*
  * Lets go of this process's hold on a connection that others (jobs the
  * command left running) may still write to: no shutdown, which would
- * cut them off; linger, then close.  The connection ends when its last
- * holder closes it.
+ * cut them off; wait until the peer has it all, then close.  The
+ * connection ends when its last holder closes it.
  */
 void
 netio_release(int fd, long max_ms)
 {
-	linger(fd, max_ms);
+	drain_until_acked(fd, max_ms);
 	close(fd);
 }

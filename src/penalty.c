@@ -27,7 +27,7 @@ struct source {
 	int active;
 };
 
-static const struct penalty_conf *pc;
+static const struct penalty_opts *pc;
 static struct source *tab;
 static size_t ntab;
 static int64_t next_expiry = INT64_MAX;
@@ -45,7 +45,7 @@ static const char *const event_text[PENALTY_NEVENTS] = {
 
 /* The defaults: OpenSSH's PerSourcePenalties, which rexec shares. */
 void
-penalty_defaults(struct penalty_conf *c)
+penalty_defaults(struct penalty_opts *c)
 {
 	c->off = 0;
 	c->ms[PENALTY_AUTHFAIL] = 5000;
@@ -91,7 +91,7 @@ parse_count(const char *s, size_t *n)
 
 /* One KEY:VALUE of the --penalty option. */
 static int
-parse_item(struct penalty_conf *c, const char *key, const char *val)
+parse_item(struct penalty_opts *c, const char *key, const char *val)
 {
 	long v;
 	int i;
@@ -121,7 +121,7 @@ parse_item(struct penalty_conf *c, const char *key, const char *val)
  * Keys not given keep their value.  Returns 0, or -1 if it is not valid.
  */
 int
-penalty_parse(struct penalty_conf *c, const char *spec)
+penalty_parse(struct penalty_opts *c, const char *spec)
 {
 	char buf[256], *rest = buf, *item, *val;
 	size_t n;
@@ -146,7 +146,7 @@ penalty_parse(struct penalty_conf *c, const char *spec)
 
 /* (Re)starts with an empty table; the configuration must outlive it. */
 int
-penalty_init(const struct penalty_conf *c)
+penalty_init(const struct penalty_opts *c)
 {
 	free(tab);
 	tab = NULL;

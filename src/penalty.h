@@ -20,7 +20,7 @@ enum penalty_event {
 	PENALTY_NEVENTS
 };
 
-struct penalty_conf {
+struct penalty_opts {
 	int off;			/* --penalty off */
 	long ms[PENALTY_NEVENTS];	/* earned per event */
 	long min_ms;			/* refused when more is due */
@@ -29,9 +29,9 @@ struct penalty_conf {
 	struct acl exempt;		/* --penalty-exempt */
 };
 
-void penalty_defaults(struct penalty_conf *);
-int penalty_parse(struct penalty_conf *, const char *);
-int penalty_init(const struct penalty_conf *);
+void penalty_defaults(struct penalty_opts *);
+int penalty_parse(struct penalty_opts *, const char *);
+int penalty_init(const struct penalty_opts *);
 int penalty_refuses(const struct acl_addr *, int64_t);
 void penalty_add(const struct acl_addr *, enum penalty_event, int64_t);
 void penalty_expire(int64_t);

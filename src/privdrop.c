@@ -1,8 +1,8 @@
 /*
  * privdrop.c: identity changes.  privdrop_groups() runs as root in the
- * per-connection process before PAM establishes credentials;
- * privdrop_permanently() runs in the child that becomes the user, and
- * proves the change cannot be undone before anything else happens.
+ * connection process before PAM establishes credentials;
+ * privdrop_permanently() runs in the user's process, and proves the
+ * change cannot be undone before anything else happens.
  */
 #include <errno.h>
 #include <grp.h>

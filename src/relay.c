@@ -22,11 +22,11 @@
 #include "proto.h"
 #include "relay.h"
 
-#define RELAY_LINGER_MS 30000 /* for the client to take the last output */
+#define RELAY_CLOSE_MS 30000 /* for the client to take the last output */
 
 /* Sends each allowed signal byte in buf to the command's group. */
 static void
-forward(pid_t child, const unsigned char *buf, ssize_t n)
+forward(pid_t cmd, const unsigned char *buf, ssize_t n)
 {
 	ssize_t i;
 	int sig;
@@ -36,21 +36,21 @@ forward(pid_t child, const unsigned char *buf, ssize_t n)
 			log_debug("signal byte %u not allowed", buf[i]);
 			continue;
 		}
-		if (killpg(child, sig) == -1 && kill(child, sig) == -1 &&
+		if (killpg(cmd, sig) == -1 && kill(cmd, sig) == -1 &&
 		    errno != ESRCH)
-			log_warn("kill %ld signal %d", (long)child, sig);
+			log_warn("kill %ld signal %d", (long)cmd, sig);
 	}
 }
 
-/* Reaps the child if it has ended: 1 and *status set, else 0. */
+/* Reaps the command if it has ended: 1 and *status set, else 0. */
 static int
-reaped(pid_t child, int *status)
+reaped(pid_t cmd, int *status)
 {
 	pid_t p;
 
-	while ((p = waitpid(child, status, WNOHANG)) == -1 && errno == EINTR)
+	while ((p = waitpid(cmd, status, WNOHANG)) == -1 && errno == EINTR)
 		;
-	return p == child || (p == -1 && errno == ECHILD);
+	return p == cmd || (p == -1 && errno == ECHILD);
 }
 
 /*
@@ -61,7 +61,7 @@ reaped(pid_t child, int *status)
  * session.
  */
 int
-relay_run(int sock, int errfd, pid_t child, int sigfd)
+relay_run(int sock, int errfd, pid_t cmd, int sigfd)
 {
 	struct pollfd pfd[2];
 	struct signalfd_siginfo si;
@@ -73,7 +73,7 @@ relay_run(int sock, int errfd, pid_t child, int sigfd)
 	pfd[0].events = POLLIN;
 	pfd[1].fd = errfd;
 	pfd[1].events = POLLIN;
-	while (!reaped(child, &status)) {
+	while (!reaped(cmd, &status)) {
 		if (poll(pfd, 2, -1) == -1) {
 			if (errno == EINTR)
 				continue;
@@ -85,7 +85,7 @@ relay_run(int sock, int errfd, pid_t child, int sigfd)
 		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) {
 			n = read(errfd, buf, sizeof(buf));
 			if (n > 0)
-				forward(child, buf, n);
+				forward(cmd, buf, n);
 			else if (n == 0 || (errno != EINTR && errno != EAGAIN))
 				pfd[1].fd = -1; /* the client is done sending */
 		}
@@ -96,12 +96,12 @@ relay_run(int sock, int errfd, pid_t child, int sigfd)
 
 /*
  * Lets go of both connections once the client has everything (at most
- * RELAY_LINGER_MS), without shutting them down.
+ * RELAY_CLOSE_MS), without shutting them down.
  */
 void
 relay_close(int sock, int errfd)
 {
-	netio_release(sock, RELAY_LINGER_MS);
+	netio_release(sock, RELAY_CLOSE_MS);
 	if (errfd != -1)
-		netio_release(errfd, RELAY_LINGER_MS);
+		netio_release(errfd, RELAY_CLOSE_MS);
 }

@@ -250,17 +250,17 @@ wrap_command(struct cli_opts *o, struct cli_status *st)
 	o->command = wrapped;
 }
 
-/* The exit status once the relay is over (see rexec(1), EXIT STATUS). */
+/* The exit status once the pump is over (see rexec(1), EXIT STATUS). */
 static int
 final_status(const struct cli_opts *o, const struct cli_status *st,
-    const struct cli_io_result *res, int relay_rv)
+    const struct cli_io_result *res, int pump_rv)
 {
 	if (res->ended_by != 0) {
 		cli_sig_restore();
 		(void)raise(res->ended_by);
 		return CLI_EXIT_SIGNAL + res->ended_by;
 	}
-	if (relay_rv == -1 || res->lost)
+	if (pump_rv == -1 || res->lost)
 		return CLI_EXIT_CONN;
 	if (!o->status)
 		return CLI_EXIT_OK;
@@ -299,7 +299,7 @@ run(struct cli_opts *o)
 	}
 	code = cli_handshake(o, &c, &creds, &early);
 	if (code == CLI_EXIT_OK) {
-		rv = cli_io_relay(o, &c, &early, o->status ? &st : NULL, &res);
+		rv = cli_io_pump(o, &c, &early, o->status ? &st : NULL, &res);
 		code = final_status(o, &st, &res, rv);
 	}
 	close(c.fd);

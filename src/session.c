@@ -21,17 +21,17 @@
 #include <unistd.h>
 
 #include "acl.h"
-#include "auth_pam.h"
+#include "authpam.h"
 #include "log.h"
 #include "memtrim.h"
 #include "netio.h"
 #include "privdrop.h"
 #include "relay.h"
 #include "session.h"
-#include "spawn.h"
+#include "command.h"
 
 struct session {
-	const struct rexecd_conf *conf;
+	const struct options *opts;
 	int sock, errfd;
 	int startup_fd;		     /* to tell the listener of a login */
 	struct netio_addr peer, local;
@@ -42,10 +42,10 @@ struct session {
 	struct authpam pam;
 	struct passwd pw;	     /* our own copy of the account */
 	char *shell;
-	struct spawn sp;	     /* the command's start, set up as root */
+	struct command command; /* the command's start, set up as root */
 };
 
-#define REFUSE_LINGER_MS 1000 /* for a refused client to take the text */
+#define REFUSE_CLOSE_MS 1000 /* for a refused client to take the text */
 
 static struct session sess; /* one per process; holds 128 KiB of command */
 
@@ -62,7 +62,7 @@ refuse(struct session *s, const char *text, int code)
 	(void)netio_write_all(s->sock, buf, n);
 	if (s->errfd != -1)
 		close(s->errfd);
-	netio_close_gently(s->sock, REFUSE_LINGER_MS);
+	netio_close_gently(s->sock, REFUSE_CLOSE_MS);
 	exit(code);
 }
 
@@ -113,13 +113,13 @@ read_field(struct session *s, const char *what)
 static void
 connect_back(struct session *s)
 {
-	if (s->hs.port < 1024 && !s->conf->allow_low_ports) {
+	if (s->hs.port < 1024 && !s->opts->allow_low_ports) {
 		log_auth("refused handshake from %s port %u: stderr port %u "
 		    "is below 1024", s->peer.host, s->peer.port, s->hs.port);
 		refuse(s, PROTO_TXT_BAD_PORT, SESSION_EXIT_PROTO);
 	}
 	s->errfd = netio_connect_back(&s->peer, &s->local, s->hs.port,
-	    s->conf->connect_ms);
+	    s->opts->connect_ms);
 	if (s->errfd == -1) {
 		log_warn("connect-back to %s port %u failed", s->peer.host,
 		    s->hs.port);
@@ -168,7 +168,7 @@ static void __attribute__((noreturn))
 refuse_login(struct session *s, const char *reason)
 {
 	struct timespec until = s->auth_start, rest;
-	long ms = fail_delay_ms(s->conf->fail_delay_ms);
+	long ms = fail_delay_ms(s->opts->fail_delay_ms);
 
 	log_auth("login refused for user \"%s\" from %s port %u: %s", s->user,
 	    s->peer.host, s->peer.port, reason);
@@ -217,12 +217,12 @@ phase_auth(struct session *s)
 	struct passwd pw;
 
 	clock_gettime(CLOCK_MONOTONIC, &s->auth_start);
-	if (!s->conf->allow_root && copy_account(&pw, s->hs.user) == 0 &&
+	if (!s->opts->allow_root && copy_account(&pw, s->hs.user) == 0 &&
 	    pw.pw_uid == 0)
 		refuse_login(s, "root login refused");
 	if (s->hs.pass[0] == '\0')
 		refuse_login(s, "empty password");
-	r = authpam_login(&s->pam, s->conf->pam_service, s->hs.user,
+	r = authpam_login(&s->pam, s->opts->pam_service, s->hs.user,
 	    s->peer.host, s->hs.pass);
 	proto_wipe(&s->hs);
 	if (r != AUTHPAM_OK)
@@ -231,7 +231,7 @@ phase_auth(struct session *s)
 	if ((user = authpam_user(&s->pam)) == NULL ||
 	    copy_account(&s->pw, user) == -1)
 		refuse_login(s, "no such account after PAM");
-	if (s->pw.pw_uid == 0 && !s->conf->allow_root)
+	if (s->pw.pw_uid == 0 && !s->opts->allow_root)
 		refuse_login(s, "root login refused");
 	if (s->pw.pw_shell[0] == '\0' &&
 	    (s->pw.pw_shell = strdup("/bin/sh")) == NULL)
@@ -264,7 +264,7 @@ shell_runnable(const char *shell)
  * its "\x01" answer, since the success byte has not been sent.
  */
 static void
-child_prepare(struct session *s)
+user_prepare(struct session *s)
 {
 	char msg[PROTO_MSG_MAX];
 
@@ -289,19 +289,19 @@ child_prepare(struct session *s)
  * output (relay.c).
  */
 static void __attribute__((noreturn))
-child_main(struct session *s)
+user_main(struct session *s)
 {
 	sigset_t chld;
 	int sigfd;
 	pid_t pid;
 
-	child_prepare(s);
+	user_prepare(s);
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &chld, NULL) == -1 ||
 	    (sigfd = signalfd(-1, &chld, SFD_CLOEXEC)) == -1)
 		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
-	if ((pid = spawn_start(&s->sp)) == -1) {
+	if ((pid = command_start(&s->command)) == -1) {
 		/* told to the client after the status byte, like netkit's */
 		log_warn("user \"%s\": cannot start %s", s->user, s->shell);
 		relay_close(s->sock, s->errfd);
@@ -336,7 +336,7 @@ tell_listener(struct session *s)
  * no socket; it waits and closes the PAM session.
  */
 static void __attribute__((noreturn))
-phase_session(struct session *s)
+phase_pam_session(struct session *s)
 {
 	int status;
 	pid_t pid;
@@ -352,12 +352,12 @@ phase_session(struct session *s)
 		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
 	}
 	/* set up here, so that the user's process allocates nothing */
-	s->sp.shell = s->shell;
-	s->sp.cmd = s->hs.cmd;
-	s->sp.sock = s->sock;
-	s->sp.errfd = s->errfd;
-	if ((s->sp.env = spawn_env(&s->pw, s->shell, authpam_env(&s->pam))) ==
-	    NULL || spawn_prepare(&s->sp) != 0) {
+	s->command.shell = s->shell;
+	s->command.cmd = s->hs.cmd;
+	s->command.sock = s->sock;
+	s->command.errfd = s->errfd;
+	s->command.env = command_env(&s->pw, s->shell, authpam_env(&s->pam));
+	if (s->command.env == NULL || command_prepare(&s->command) != 0) {
 		log_warnx("user \"%s\": out of memory", s->user);
 		authpam_close(&s->pam);
 		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
@@ -371,7 +371,7 @@ phase_session(struct session *s)
 		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
 	}
 	if (pid == 0)
-		child_main(s);
+		user_main(s);
 	close(s->sock);
 	if (s->errfd != -1)
 		close(s->errfd);
@@ -399,7 +399,7 @@ check_address(struct session *s)
 	struct acl_addr a;
 
 	if (acl_addr_from(&a, (struct sockaddr *)&s->peer.ss) == 0 &&
-	    acl_permits(&s->conf->allow, &s->conf->deny, &a))
+	    acl_permits(&s->opts->allow, &s->opts->deny, &a))
 		return;
 	log_auth("refused connection from %s port %u: address not allowed",
 	    s->peer.host, s->peer.port);
@@ -413,17 +413,17 @@ check_address(struct session *s)
  * no longer than it, and an alarm ends the process if PAM itself stalls.
  */
 void
-session_run(int sock, const struct rexecd_conf *conf, int startup_fd)
+session_run(int sock, const struct options *opts, int startup_fd)
 {
 	struct session *s = &sess;
 
-	s->conf = conf;
+	s->opts = opts;
 	s->sock = sock;
 	s->errfd = -1;
 	s->startup_fd = startup_fd;
 	proto_init(&s->hs);
-	netio_deadline(&s->deadline, conf->grace_ms);
-	alarm((unsigned int)(conf->grace_ms / 1000 + 2));
+	netio_deadline(&s->deadline, opts->grace_ms);
+	alarm((unsigned int)(opts->grace_ms / 1000 + 2));
 	if (netio_endpoints(sock, &s->peer, &s->local) == -1) {
 		if (errno == ENOTCONN) {
 			log_info("connection closed by the client before it "
@@ -438,5 +438,5 @@ session_run(int sock, const struct rexecd_conf *conf, int startup_fd)
 		check_address(s);
 	phase_handshake(s);
 	phase_auth(s);
-	phase_session(s);
+	phase_pam_session(s);
 }

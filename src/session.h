@@ -2,9 +2,9 @@
 #ifndef SESSION_H
 #define SESSION_H
 
-#include "config.h"
+#include "options.h"
 
-/* How a per-connection process ends; the standalone listener reads it. */
+/* How a connection process ends; the standalone listener reads it. */
 #define SESSION_EXIT_OK 0      /* the command ran */
 #define SESSION_EXIT_ERROR 1   /* the server failed */
 #define SESSION_EXIT_PROTO 2   /* handshake refused, or the client left */
@@ -21,7 +21,7 @@
 #define SESSION_TXT_BUSY "Too many connections: access denied."
 #define SESSION_TXT_PENALTY "Too many failures: access denied."
 
-void session_run(int, const struct rexecd_conf *, int)
+void session_run(int, const struct options *, int)
     __attribute__((noreturn));
 
 #endif

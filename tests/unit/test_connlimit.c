@@ -17,7 +17,7 @@
 
 #include "../../src/connlimit.h"
 
-static struct connlimit_conf conf;
+static struct connlimit_opts conf;
 
 static struct acl_addr
 key(const char *s)
@@ -142,7 +142,7 @@ test_early_drop_edges(void **state)
 static void
 test_remove(void **state)
 {
-	struct connlimit_child c;
+	struct connlimit_proc c;
 
 	(void)state;
 	add(10, "192.0.2.7");

@@ -18,7 +18,7 @@
 #include "../../src/log.h"
 #include "../../src/penalty.h"
 
-static struct penalty_conf conf;
+static struct penalty_opts conf;
 
 static struct acl_addr
 key(const char *s)

@@ -1,5 +1,5 @@
 /*
- * auth_pam.c: the PAM conversation and transaction, in the per-connection
+ * authpam.c: the PAM conversation and transaction, in the per-connection
  * process, as root: start, PAM_RHOST, authenticate, account, then (after
  * the caller set the groups) credentials and session; and at the end
  * close session, delete credentials, end.
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth_pam.h"
+#include "authpam.h"
 #include "log.h"
 
 /*

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "acl.h"
-#include "config.h"
+#include "options.h"
 #include "connlimit.h"
 #include "listen.h"
 #include "log.h"
@@ -180,7 +180,7 @@ seconds_arg(const char *opt, const char *s, long min_ms, long max_s)
 
 /* The options of the defences against abuse (addresses, limits, penalties). */
 static void
-parse_defence(int ch, const char *arg, struct rexecd_conf *c)
+parse_defence(int ch, const char *arg, struct options *c)
 {
 	switch (ch) {
 	case OPT_ALLOW:
@@ -218,7 +218,7 @@ parse_defence(int ch, const char *arg, struct rexecd_conf *c)
 }
 
 static void
-parse_args(int argc, char **argv, struct rexecd_conf *c)
+parse_args(int argc, char **argv, struct options *c)
 {
 	int ch;
 
@@ -228,7 +228,7 @@ parse_args(int argc, char **argv, struct rexecd_conf *c)
 			c->debug = 1;
 			break;
 		case 'l':
-			if (c->nlisten == CONF_MAX_LISTEN) {
+			if (c->nlisten == OPTIONS_MAX_LISTEN) {
 				(void)fprintf(stderr, "in.rexecd: too many -l\n");
 				exit(2);
 			}
@@ -290,7 +290,7 @@ sanitize_fds(void)
  * reported through *listening: the caller serves it as a daemon.
  */
 static int
-take_inetd_socket(const struct rexecd_conf *c, int *listening)
+take_inetd_socket(const struct options *c, int *listening)
 {
 	int sock, type, acc = 0, null;
 	socklen_t len = sizeof(type);
@@ -316,7 +316,7 @@ take_inetd_socket(const struct rexecd_conf *c, int *listening)
 int
 main(int argc, char **argv)
 {
-	static struct rexecd_conf conf = {
+	static struct options opts = {
 		.pam_service = "rexec",
 		.grace_ms = 30000,
 		.connect_ms = 5000,
@@ -325,25 +325,25 @@ main(int argc, char **argv)
 	struct listen_set ls = { .n = 0 };
 	int i, sock, listening;
 
-	connlimit_defaults(&conf.limits);
-	penalty_defaults(&conf.penalty);
-	parse_args(argc, argv, &conf);
+	connlimit_defaults(&opts.limits);
+	penalty_defaults(&opts.penalty);
+	parse_args(argc, argv, &opts);
 	sanitize_fds();
-	log_init("in.rexecd", conf.debug);
+	log_init("in.rexecd", opts.debug);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		fatal("signal");
 	if (listen_inherit(&ls) == -1)
 		fatal("LISTEN_FDS");
-	for (i = 0; i < conf.nlisten; i++)
-		if (listen_open(&ls, conf.listen[i]) == -1)
-			fatal("listen %s", conf.listen[i]);
+	for (i = 0; i < opts.nlisten; i++)
+		if (listen_open(&ls, opts.listen[i]) == -1)
+			fatal("listen %s", opts.listen[i]);
 	if (ls.n == 0) {
-		sock = take_inetd_socket(&conf, &listening);
+		sock = take_inetd_socket(&opts, &listening);
 		if (!listening)
-			session_run(sock, &conf, -1);
+			session_run(sock, &opts, -1);
 		if (fcntl(sock, F_SETFL, O_NONBLOCK) == -1)
 			fatal("O_NONBLOCK");
 		ls.fd[ls.n++] = sock;
 	}
-	listen_loop(&ls, &conf);
+	listen_loop(&ls, &opts);
 }

@@ -1,6 +1,6 @@
-/* auth_pam.h: the PAM transaction of one connection, run as root. */
-#ifndef AUTH_PAM_H
-#define AUTH_PAM_H
+/* authpam.h: the PAM transaction of one connection, run as root. */
+#ifndef AUTHPAM_H
+#define AUTHPAM_H
 
 #include <security/pam_appl.h>
 

@@ -1,14 +1,14 @@
-/* config.h: the server's settings, filled by main() from the command line. */
-#ifndef CONFIG_H
-#define CONFIG_H
+/* options.h: the server's options, filled by main() from the command line. */
+#ifndef OPTIONS_H
+#define OPTIONS_H
 
 #include "acl.h"
 #include "connlimit.h"
 #include "penalty.h"
 
-#define CONF_MAX_LISTEN 16
+#define OPTIONS_MAX_LISTEN 16
 
-struct rexecd_conf {
+struct options {
 	const char *pam_service;   /* --pam-service, default "rexec" */
 	int allow_root;		   /* --allow-root */
 	int allow_low_ports;	   /* --allow-low-ports */
@@ -17,10 +17,10 @@ struct rexecd_conf {
 	long connect_ms;	   /* --connect-timeout */
 	long fail_delay_ms;	   /* --fail-delay */
 	int nlisten;		   /* -l given: standalone mode */
-	const char *listen[CONF_MAX_LISTEN];
+	const char *listen[OPTIONS_MAX_LISTEN];
 	struct acl allow, deny;	   /* --allow, --deny */
-	struct connlimit_conf limits; /* --max-startups, --per-source-max... */
-	struct penalty_conf penalty; /* --penalty, --penalty-exempt */
+	struct connlimit_opts limits; /* --max-startups, --per-source-max... */
+	struct penalty_opts penalty; /* --penalty, --penalty-exempt */
 };
 
 #endif

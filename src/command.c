@@ -1,5 +1,5 @@
 /*
- * spawn.c: what the command gets: an environment built from scratch (as
+ * command.c: what the command gets: an environment built from scratch (as
  * root, before the user's process is forked), then, in the user's process
  * (no privileges left), descriptors 0, 1 and 2 and no other, default
  * signal handling, its own process group, the status byte, and the login
@@ -16,7 +16,7 @@
 
 #include "netio.h"
 #include "proto.h"
-#include "spawn.h"
+#include "command.h"
 
 #define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
 
@@ -34,7 +34,7 @@ static const char *const unsafe_prefixes[] = { "LD_", "BASH_FUNC_",
 
 /* Whether a NAME=value string from PAM may reach the command. */
 int
-spawn_env_allowed(const char *entry)
+command_env_allowed(const char *entry)
 {
 	const char *eq = strchr(entry, '=');
 	size_t n, i;
@@ -70,7 +70,7 @@ make_var(const char *name, const char *value)
  * Returns a NULL-terminated array, or NULL when memory runs out.
  */
 char **
-spawn_env(const struct passwd *pw, const char *shell, char *const *pamenv)
+command_env(const struct passwd *pw, const char *shell, char *const *pamenv)
 {
 	size_t n = 0, i, k = 0;
 	char **env;
@@ -86,7 +86,7 @@ spawn_env(const struct passwd *pw, const char *shell, char *const *pamenv)
 	    (env[k++] = make_var("PATH", DEFAULT_PATH)) == NULL)
 		goto fail;
 	for (i = 0; i < n; i++) {
-		if (!spawn_env_allowed(pamenv[i]))
+		if (!command_env_allowed(pamenv[i]))
 			continue;
 		if (strncmp(pamenv[i], "PATH=", 5) == 0) {
 			free(env[4]);
@@ -121,36 +121,36 @@ report_failure(int fd, const char *shell, int err)
 }
 
 /*
- * What posix_spawn() is to do in the child before it execs, set up once
- * the sockets are known (in the root process, before the user's process
- * is forked: the descriptor actions are allocated).  Returns 0 or an
- * error number.
+ * What posix_spawn() is to do in the command's process before it
+ * execs, set up once the sockets are known (in the root process, before
+ * the user's process is forked: the descriptor actions are allocated).
+ * Returns 0 or an error number.
  */
 int
-spawn_prepare(struct spawn *sp)
+command_prepare(struct command *c)
 {
 	sigset_t all, none;
 	int rc;
 
 	sigfillset(&all);
 	sigemptyset(&none);
-	if ((rc = posix_spawn_file_actions_init(&sp->fa)) != 0)
+	if ((rc = posix_spawn_file_actions_init(&c->fa)) != 0)
 		return rc;
-	if ((rc = posix_spawnattr_init(&sp->at)) != 0) {
-		(void)posix_spawn_file_actions_destroy(&sp->fa);
+	if ((rc = posix_spawnattr_init(&c->at)) != 0) {
+		(void)posix_spawn_file_actions_destroy(&c->fa);
 		return rc;
 	}
-	if ((rc = posix_spawn_file_actions_adddup2(&sp->fa, sp->sock, 0)) ||
-	    (rc = posix_spawn_file_actions_adddup2(&sp->fa, sp->sock, 1)) ||
-	    (rc = posix_spawn_file_actions_adddup2(&sp->fa, sp->errfd != -1 ?
-	    sp->errfd : sp->sock, 2)) ||
-	    (rc = posix_spawn_file_actions_addclosefrom_np(&sp->fa, 3)) ||
-	    (rc = posix_spawnattr_setflags(&sp->at, POSIX_SPAWN_SETSID |
+	if ((rc = posix_spawn_file_actions_adddup2(&c->fa, c->sock, 0)) ||
+	    (rc = posix_spawn_file_actions_adddup2(&c->fa, c->sock, 1)) ||
+	    (rc = posix_spawn_file_actions_adddup2(&c->fa, c->errfd != -1 ?
+	    c->errfd : c->sock, 2)) ||
+	    (rc = posix_spawn_file_actions_addclosefrom_np(&c->fa, 3)) ||
+	    (rc = posix_spawnattr_setflags(&c->at, POSIX_SPAWN_SETSID |
 	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)) ||
-	    (rc = posix_spawnattr_setsigdefault(&sp->at, &all)) ||
-	    (rc = posix_spawnattr_setsigmask(&sp->at, &none))) {
-		(void)posix_spawnattr_destroy(&sp->at);
-		(void)posix_spawn_file_actions_destroy(&sp->fa);
+	    (rc = posix_spawnattr_setsigdefault(&c->at, &all)) ||
+	    (rc = posix_spawnattr_setsigmask(&c->at, &none))) {
+		(void)posix_spawnattr_destroy(&c->at);
+		(void)posix_spawn_file_actions_destroy(&c->fa);
 	}
 	return rc;
 }
@@ -159,31 +159,31 @@ spawn_prepare(struct spawn *sp)
  * Starts the command: basename(shell) -c cmd, with 0 and 1 on the primary
  * socket, 2 on the stderr channel (or the primary socket), nothing else
  * open, a session and process group of its own, every signal at its
- * default and unblocked (spawn_prepare()).  The status byte goes out
+ * default and unblocked (command_prepare()).  The status byte goes out
  * first, from here, so that it precedes anything the command writes.
- * posix_spawn() starts the child the way vfork() does (glibc clones with
+ * posix_spawn() starts the command the way vfork() does (glibc clones with
  * CLONE_VM | CLONE_VFORK), so nothing of this process is copied, and
  * reports a failed exec; that is then told the traditional way,
  * "shell: reason\n" on the command's stderr, since the status is already
  * sent.  Returns the command's pid, or -1 with errno set.
  */
 pid_t
-spawn_start(const struct spawn *sp)
+command_start(const struct command *c)
 {
 	static char dash_c[] = "-c";
-	char *base = strrchr(sp->shell, '/');
-	char *argv[4] = { base != NULL ? base + 1 : sp->shell, dash_c,
-		sp->cmd, NULL };
+	char *base = strrchr(c->shell, '/');
+	char *argv[4] = { base != NULL ? base + 1 : c->shell, dash_c,
+		c->cmd, NULL };
 	char ok = PROTO_OK;
 	pid_t pid;
 	int rc;
 
-	if (netio_write_all(sp->sock, &ok, 1) == -1)
+	if (netio_write_all(c->sock, &ok, 1) == -1)
 		return -1;
-	rc = posix_spawn(&pid, sp->shell, &sp->fa, &sp->at, argv, sp->env);
+	rc = posix_spawn(&pid, c->shell, &c->fa, &c->at, argv, c->env);
 	if (rc == 0)
 		return pid;
-	report_failure(sp->errfd != -1 ? sp->errfd : sp->sock, sp->shell, rc);
+	report_failure(c->errfd != -1 ? c->errfd : c->sock, c->shell, rc);
 	errno = rc;
 	return -1;
 }

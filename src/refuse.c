@@ -1,11 +1,11 @@
 /*
- * linger.c: how the standalone listener (root) refuses a connection
+ * refuse.c: how the standalone listener (root) refuses a connection
  * without a process of its own and without blocking: "\x01text\n" is
  * sent without waiting (a new socket's buffer always has room for it),
  * the write side is shut, and the socket is kept for a moment in a small
  * table, registered with the listener's epoll set, which drains whatever
  * the client still sends until it closes or the time is up (a wake-up
- * costs what is ready, not what is lingering).  Closing with unread input
+ * costs what is ready, not what is still closing).  Closing with unread input
  * would send a reset that may destroy the refusal on its way.  When the
  * table is full the socket is drained once and closed at once.
  */
@@ -14,25 +14,25 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "linger.h"
+#include "refuse.h"
 #include "proto.h"
 
-#define LINGER_MS 200	     /* how long a refused client may talk on */
-#define LINGER_DRAIN 65536   /* and how much of it is read */
+#define CLOSE_MS 200	    /* how long a refused client may talk on */
+#define DRAIN_MAX 65536     /* and how much of it is read */
 
-struct lingering {
+struct refused {
 	int fd;
 	int64_t until;
 	size_t drained;
 };
 
-static struct lingering tab[LINGER_MAX];
+static struct refused tab[REFUSE_MAX];
 static int ntab;
 static int epfd = -1;	     /* the listener's epoll set */
 
-/* Where lingering sockets are watched from now on. */
+/* Where refused sockets are watched from now on. */
 void
-linger_init(int ep)
+refuse_init(int ep)
 {
 	epfd = ep;
 }
@@ -43,7 +43,7 @@ linger_init(int ep)
  * may still have more to say.
  */
 static int
-drain(struct lingering *l)
+drain(struct refused *l)
 {
 	char sink[4096];
 	ssize_t n;
@@ -52,7 +52,7 @@ drain(struct lingering *l)
 		n = recv(l->fd, sink, sizeof(sink), MSG_DONTWAIT);
 		if (n > 0) {
 			l->drained += (size_t)n;
-			if (l->drained >= LINGER_DRAIN)
+			if (l->drained >= DRAIN_MAX)
 				return 1;
 			continue;
 		}
@@ -65,19 +65,19 @@ drain(struct lingering *l)
 
 /* Sends "\x01" text "\n" on fd and starts closing it gently. */
 void
-linger_refuse(int fd, const char *text, int64_t now)
+refuse_send(int fd, const char *text, int64_t now)
 {
 	char buf[PROTO_MSG_MAX + 2];
 	size_t n = proto_format_refusal(buf, sizeof(buf), text);
-	struct lingering l = { .fd = fd, .until = now + LINGER_MS };
+	struct refused l = { .fd = fd, .until = now + CLOSE_MS };
 	struct epoll_event ev = { 0 };
 
 	/* MSG_MORE holds the text back: the FIN goes out in its segment */
 	(void)send(fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE);
 	(void)shutdown(fd, SHUT_WR);
 	ev.events = EPOLLIN;
-	ev.data.u64 = LINGER_EV_KIND | (uint32_t)fd;
-	if (drain(&l) == 1 || ntab == LINGER_MAX || epfd == -1 ||
+	ev.data.u64 = REFUSE_EV_KIND | (uint32_t)fd;
+	if (drain(&l) == 1 || ntab == REFUSE_MAX || epfd == -1 ||
 	    epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) == -1) {
 		close(fd);
 		return;
@@ -96,7 +96,7 @@ drop(int i)
 
 /* After epoll_wait(): drains the socket an event named; closes it when done. */
 void
-linger_ready(uint64_t data)
+refuse_ready(uint64_t data)
 {
 	int fd = (int)(uint32_t)data, i;
 
@@ -110,7 +110,7 @@ linger_ready(uint64_t data)
 
 /* Closes the sockets whose time is up. */
 void
-linger_expire(int64_t now)
+refuse_expire(int64_t now)
 {
 	int i;
 
@@ -119,9 +119,9 @@ linger_expire(int64_t now)
 			drop(i);
 }
 
-/* When linger_expire() must run next (INT64_MAX: nothing lingers). */
+/* When refuse_expire() must run next (INT64_MAX: nothing is closing). */
 int64_t
-linger_next(void)
+refuse_next(void)
 {
 	int64_t next = INT64_MAX;
 	int i;
@@ -133,11 +133,11 @@ linger_next(void)
 }
 
 /*
- * In a new per-connection process: lets go of the listener's sockets
+ * In a new connection process: lets go of the listener's sockets
  * (without touching the epoll set, which is the listener's).
  */
 void
-linger_drop_all(void)
+refuse_drop_all(void)
 {
 	int i;
 

@@ -1,0 +1,21 @@
+/*
+ * refuse.h: refusals sent by the standalone listener, and the gentle
+ * close that follows them without ever blocking the listener.
+ */
+#ifndef REFUSE_H
+#define REFUSE_H
+
+#include <stdint.h>
+
+#define REFUSE_MAX 256 /* refused connections draining at once */
+/* epoll data of a closing refused socket: this kind above, its fd below */
+#define REFUSE_EV_KIND ((uint64_t)4 << 32)
+
+void refuse_init(int);
+void refuse_send(int, const char *, int64_t);
+void refuse_ready(uint64_t);
+void refuse_expire(int64_t);
+int64_t refuse_next(void);
+void refuse_drop_all(void);
+
+#endif
