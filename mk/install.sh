@@ -103,8 +103,10 @@ do_install() {
 	put 0644 contrib/default/rexecd "$DATADIR/default/rexecd" subst
 	put 0644 contrib/fail2ban/filter.d/rexecd.conf \
 	    "$DATADIR/fail2ban/filter.d/rexecd.conf"
-	put 0644 contrib/fail2ban/jail.d/rexecd.conf \
-	    "$DATADIR/fail2ban/jail.d/rexecd.conf"
+	for jail in rexecd.conf rexecd-logfile.conf; do
+		put 0644 "contrib/fail2ban/jail.d/$jail" \
+		    "$DATADIR/fail2ban/jail.d/$jail"
+	done
 	put_conf 0644 contrib/pam.d/rexec "$SYSCONFDIR/pam.d/rexec"
 	put_conf 0644 contrib/default/rexecd "$SYSCONFDIR/default/rexecd" subst
 

@@ -23,6 +23,7 @@ from abuselib import raw, read_reply, wait_until, children
 from abuseserver import ROOT, SERVER
 
 FILTER = ROOT / "contrib" / "fail2ban" / "filter.d" / "rexecd.conf"
+JAILS = ROOT / "contrib" / "fail2ban" / "jail.d"
 COMMON = pathlib.Path("/etc/fail2ban/filter.d/common.conf")
 F2B = shutil.which("fail2ban-regex")
 
@@ -40,9 +41,10 @@ def filter_dir(tmp_path):
     return d / "rexecd.conf"
 
 
-def f2b_ips(log, filt, mode="normal", no_dates=False):
-    """The address of every failure fail2ban-regex finds, counted."""
-    args = [F2B, "-o", "ip"]
+def f2b_ips(log, filt, mode="normal", no_dates=False, wrapper=()):
+    """The address of every failure fail2ban-regex finds, counted; log is
+    a file or "systemd-journal", wrapper what fail2ban-regex runs under."""
+    args = [*wrapper, F2B, "-o", "ip"]
     if no_dates:
         args += ["-d", "{NONE}"]
     args += [str(log), f"{filt}[mode={mode}]"]
@@ -168,16 +170,52 @@ def test_filter_on_a_syslog_log(pam_service, user, filter_dir, tmp_path):
     assert f2b_ips(log, filter_dir) == want
 
 
-def test_jail_example_loads(tmp_path):
-    """fail2ban reads the jail example (with the filter) without error."""
+def f2b_conf(tmp_path, jail):
+    """A copy of /etc/fail2ban with our filter and only the jail given
+    (Debian's own jail.d enables sshd, whose log file may be missing)."""
     conf = tmp_path / "fail2ban"
     shutil.copytree("/etc/fail2ban", conf)
+    for f in (conf / "jail.d").iterdir():
+        f.unlink()
     shutil.copy(FILTER, conf / "filter.d")
-    shutil.copy(ROOT / "contrib" / "fail2ban" / "jail.d" / "rexecd.conf",
-                conf / "jail.d")
-    r = subprocess.run(["fail2ban-client", "-c", str(conf), "-d"],
-                       capture_output=True, text=True, timeout=60)
+    shutil.copy(JAILS / jail, conf / "jail.d")
+    return conf
+
+
+def f2b_client(conf, *args):
+    return subprocess.run(["fail2ban-client", "-c", str(conf), *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("jail", ["rexecd.conf", "rexecd-logfile.conf"])
+def test_jail_example_loads(tmp_path, jail):
+    """fail2ban reads each jail example (with the filter) without error."""
+    conf = f2b_conf(tmp_path, jail)
+    r = f2b_client(conf, "-d")
     assert r.returncode == 0, r.stderr
-    assert "['add', 'rexecd'," in r.stdout
+    backend = "systemd" if jail == "rexecd.conf" else "auto"
+    assert f"['add', 'rexecd', '{backend}']" in r.stdout
     assert "login refused for user" in r.stdout
     assert "['start', 'rexecd']" in r.stdout
+    assert "['set', 'rexecd', 'addjournalmatch', " \
+        "'SYSLOG_IDENTIFIER=in.rexecd']" in r.stdout
+
+
+def test_journal_jail_needs_no_log_file(tmp_path):
+    """Stock Debian 12 has no /var/log/auth.log: the journal jail passes
+    fail2ban's configuration test there, the log file jail only once its
+    log file exists (fail2ban would refuse to start without it)."""
+    conf = f2b_conf(tmp_path, "rexecd.conf")
+    r = f2b_client(conf, "-t")
+    assert r.returncode == 0, r.stderr
+    assert "OK: configuration test is successful" in r.stdout
+    conf = f2b_conf(tmp_path / "logfile", "rexecd-logfile.conf")
+    log = tmp_path / "auth.log"
+    (conf / "jail.d" / "zz-test.local").write_text(
+        f"[rexecd]\nlogpath = {log}\n")
+    r = f2b_client(conf, "-t")
+    assert r.returncode != 0
+    assert "Have not found any log file for rexecd jail" in r.stderr
+    log.touch()
+    r = f2b_client(conf, "-t")
+    assert r.returncode == 0, r.stderr

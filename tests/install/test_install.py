@@ -44,6 +44,7 @@ def expected_files():
         "usr/local/share/rexecd/default/rexecd": 0o644,
         "usr/local/share/rexecd/fail2ban/filter.d/rexecd.conf": 0o644,
         "usr/local/share/rexecd/fail2ban/jail.d/rexecd.conf": 0o644,
+        "usr/local/share/rexecd/fail2ban/jail.d/rexecd-logfile.conf": 0o644,
         "usr/local/share/rexecd/install-manifest": 0o644,
         "etc/pam.d/rexec": 0o644,
         "etc/default/rexecd": 0o644,
