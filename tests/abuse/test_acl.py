@@ -5,8 +5,8 @@ import subprocess
 
 import pytest
 
-from abuselib import NOT_ALLOWED, login, raw
-from abuseserver import SERVER
+from rexectest.paths import SERVER
+from rexectest.wire import NOT_ALLOWED, login, raw
 
 OK = b"\x00ok\n"
 

@@ -9,9 +9,10 @@ import socket
 import subprocess
 import time
 
-from abuselib import (BUSY, children, login, open_conn, raw, read_reply,
-                      wait_until)
-from abuseserver import SERVER, Server, server_argv
+from rexectest.paths import SERVER
+from rexectest.procs import children, fd_count, wait_until
+from rexectest.server import Server, server_argv
+from rexectest.wire import BUSY, connect, login, raw, read_all
 
 OK = b"\x00ok\n"
 
@@ -21,7 +22,7 @@ def hold(s, n, source=None, spread=False):
     socks = []
     for i in range(n):
         src = f"127.0.{1 + i // 250}.{1 + i % 250}" if spread else source
-        socks.append(open_conn(s.host, s.port, source=src))
+        socks.append(connect(s.host, s.port, source=src))
     return socks
 
 
@@ -95,7 +96,7 @@ def test_max_startups_random_early_drop(server_with, user):
     assert socks[0] in held and socks[1] in held
     assert 8 <= len(held) <= 34, len(held)
     for c in refused:
-        assert read_reply(c) == BUSY
+        assert read_all(c) == BUSY
     close_all(socks)
     settle(s, 0)
 
@@ -104,7 +105,7 @@ def test_max_sessions_counts_running_sessions(server_with, user):
     s = server_with("--max-sessions", "2")
     running = []
     for _ in range(2):
-        c = open_conn(s.host, s.port)
+        c = connect(s.host, s.port)
         c.sendall(b"\0" + user.name.encode() + b"\0" +
                   user.password.encode() + b"\0cat\0")
         assert c.recv(1) == b"\0"
@@ -112,7 +113,7 @@ def test_max_sessions_counts_running_sessions(server_with, user):
     assert login(s.host, s.port, user.name, user.password) == BUSY
     assert "2 connections served (--max-sessions 2)" in s.log
     running[0].shutdown(socket.SHUT_WR)       # cat ends, so does the session
-    assert read_reply(running[0]) == b""
+    assert read_all(running[0]) == b""
     settle(s, 1)
     assert login(s.host, s.port, user.name, user.password) == OK
     close_all(running)
@@ -131,7 +132,7 @@ def test_32_simultaneous_sessions_from_one_host_with_the_defaults(
                   b"\0")
         c.shutdown(socket.SHUT_WR)
     for i, c in enumerate(socks):
-        assert read_reply(c) == f"\0{i}\n".encode()
+        assert read_all(c) == f"\0{i}\n".encode()
     close_all(socks)
     assert s.log.count("login accepted") == 32
 
@@ -147,7 +148,7 @@ def test_idle_connections_from_one_host_take_32_slots_others_are_served(
     refused, held = refused_now(socks)
     assert (len(refused), len(held)) == (168, 32)
     for c in refused:
-        assert read_reply(c) == BUSY
+        assert read_all(c) == BUSY
     for i in range(10):
         assert login(s.host, s.port, user.name, user.password,
                      source=f"127.0.0.{100 + i}") == OK
@@ -175,10 +176,10 @@ def test_out_of_descriptors_pauses_accepting(server_with, user):
     line = next(l for l in limit.splitlines() if l.startswith("Max open"))
     soft, hard = line.split()[3:5]
     assert soft == hard                      # raised at start
-    nfds = len(__import__("os").listdir(f"/proc/{pid}/fd"))
+    nfds = fd_count(pid)
     subprocess.run(["prlimit", f"--pid={pid}", f"--nofile={nfds}:{hard}"],
                    check=True)
-    c = open_conn(s.host, s.port)            # waits in the backlog
+    c = connect(s.host, s.port)            # waits in the backlog
     c.sendall(b"\0" + user.name.encode() + b"\0" + user.password.encode() +
               b"\0echo ok\0")
     c.shutdown(socket.SHUT_WR)
@@ -190,7 +191,7 @@ def test_out_of_descriptors_pauses_accepting(server_with, user):
     assert len(s.lines("accept: pausing")) <= 4
     subprocess.run(["prlimit", f"--pid={pid}", f"--nofile={hard}:{hard}"],
                    check=True)
-    assert read_reply(c) == OK
+    assert read_all(c) == OK
     c.close()
 
 
@@ -201,7 +202,7 @@ def cpu_ticks(pid):
 
 def test_descriptor_limit_is_raised_for_the_listener_only(
         pam_service, user, tmp_path):
-    argv = ["prlimit", "--nofile=1024:4096", *server_argv(pam_service)]
+    argv = ["prlimit", "--nofile=1024:4096", *server_argv(pam_service.name)]
     s = Server(argv, tmp_path)
     try:
         lim = open(f"/proc/{s.proc.pid}/limits").read()

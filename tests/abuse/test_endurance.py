@@ -4,8 +4,9 @@ listener turns away itself (address rule, penalty).  Afterwards the
 listener must hold no more descriptors, no more memory (VmRSS within a
 small slack) and no more children than before.
 """
-from abuselib import (BAD_PORT, LOGIN_INCORRECT, NOT_ALLOWED, PENALISED,
-                      children, fd_count, login, raw, rss_kib, wait_until)
+from rexectest.procs import children, fd_count, rss_kib, wait_until
+from rexectest.wire import (BAD_PORT, LOGIN_INCORRECT, NOT_ALLOWED, PENALISED,
+                            login, raw)
 
 TOTAL = 5000
 RSS_SLACK_KIB = 128     # 26 bytes per connection would exceed it

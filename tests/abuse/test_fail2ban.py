@@ -8,19 +8,18 @@ mount namespace whose /dev/log is a socket this test reads, and the
 lines are stored as a syslog daemon stores them.
 """
 import collections
-import os
 import pathlib
 import shutil
-import socket
 import subprocess
-import threading
-import time
 
 import pytest
 
-from abuselib import BAD_PORT, LOGIN_INCORRECT, TIMED_OUT, login, open_conn
-from abuselib import raw, read_reply, wait_until, children
-from abuseserver import ROOT, SERVER
+from rexectest.paths import ROOT, SERVER
+from rexectest.procs import children, wait_until
+from rexectest.server import Server
+from rexectest.syslog import Sink, with_private_dev_log
+from rexectest.wire import (BAD_PORT, LOGIN_INCORRECT, TIMED_OUT, connect,
+                            login, raw, read_all)
 
 FILTER = ROOT / "contrib" / "fail2ban" / "filter.d" / "rexecd.conf"
 JAILS = ROOT / "contrib" / "fail2ban" / "jail.d"
@@ -65,11 +64,11 @@ def make_failures(host, port, user, prefix="127.0.0."):
     assert raw(host, port, b"x\0", source=prefix + "33") == BAD_PORT
     assert raw(host, port, b"\0" + b"u" * 300 + b"\0",
                source=prefix + "33") == b"\x01username too long\n"
-    with open_conn(host, port, source=prefix + "34") as c:
-        assert read_reply(c) == TIMED_OUT
+    with connect(host, port, source=prefix + "34") as c:
+        assert read_all(c) == TIMED_OUT
     assert login(host, port, user.name, user.password,
                  source=prefix + "35") == b"\0ok\n"
-    c = open_conn(host, port, source=prefix + "36")
+    c = connect(host, port, source=prefix + "36")
     c.sendall(b"\0rxt")
     return ({prefix + "31": 3, prefix + "32": 2, prefix + "33": 2,
              prefix + "34": 1}, c)
@@ -86,73 +85,14 @@ def test_filter_on_the_debug_log(server_with, user, filter_dir):
     assert f2b_ips(s.logpath, filter_dir, "aggressive", no_dates=True) == want
 
 
-class SyslogServer:
-    """in.rexecd without -d, in a mount namespace whose /dev/log is ours."""
-
-    SETUP = """set -e
-mount --make-rprivate /
-mkdir -p "$D/olddev"
-mount --bind /dev "$D/olddev"
-mount -t tmpfs -o mode=755 tmpfs /dev
-for f in null zero full random urandom; do
-    touch /dev/$f; mount --bind "$D/olddev/$f" /dev/$f
-done
-touch /dev/log
-mount --bind "$D/log.sock" /dev/log
-exec "$@"
-"""
-
-    def __init__(self, d, args):
-        self.lines = []
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self.sock.bind(str(d / "log.sock"))
-        self.sock.settimeout(0.2)
-        self.stop_flag = False
-        self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
-        self.proc = subprocess.Popen(
-            ["unshare", "-m", "sh", "-c", self.SETUP, "sh", *args],
-            env={**os.environ, "D": str(d)}, stdout=subprocess.PIPE,
-            text=True)
-        self.ports = {}
-        for _ in range(2):
-            line = self.proc.stdout.readline()
-            assert line.startswith("in.rexecd: listening on "), line
-            hostport = line.split()[-1]
-            host, port = hostport.rsplit(":", 1)
-            self.ports[host.strip("[]")] = int(port)
-
-    def _read(self):
-        while not self.stop_flag:
-            try:
-                self.lines.append(self.sock.recv(65536).decode())
-            except socket.timeout:
-                continue
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(10)
-        time.sleep(0.3)
-        self.stop_flag = True
-        self.thread.join()
-        self.sock.close()
-
-    def write_log(self, path):
-        """As a syslog daemon stores them: "Mmm dd hh:mm:ss host tag: msg"."""
-        with open(path, "w") as f:
-            for m in self.lines:
-                body = m.split(">", 1)[1]          # drop <PRI>
-                stamp, rest = body[:15], body[16:]
-                f.write(f"{stamp} testhost {rest.rstrip()}\n")
-
-
 def test_filter_on_a_syslog_log(pam_service, user, filter_dir, tmp_path):
     if shutil.which("unshare") is None:
         pytest.skip("unshare not installed")
-    s = SyslogServer(tmp_path, [str(SERVER), "--pam-service", pam_service.name,
-                                "--fail-delay", "0", "--penalty", "off",
-                                "--login-grace-time", "1",
-                                "-l", "127.0.0.1:0", "-l", "[::1]:0"])
+    sink = Sink(tmp_path)
+    s = Server(with_private_dev_log(tmp_path, [
+        str(SERVER), "--pam-service", pam_service.name, "--fail-delay", "0",
+        "--penalty", "off", "--login-grace-time", "1"]), tmp_path,
+        also=["::1"])
     try:
         want, leaver = make_failures("127.0.0.1", s.ports["127.0.0.1"], user)
         leaver.close()
@@ -163,8 +103,9 @@ def test_filter_on_a_syslog_log(pam_service, user, filter_dir, tmp_path):
         assert wait_until(lambda: children(s.proc.pid) == [])
     finally:
         s.stop()
+        sink.close()
     log = tmp_path / "auth.log"
-    s.write_log(log)
+    sink.write_log(log)
     text = log.read_text()
     assert " testhost in.rexecd[" in text and "login accepted" in text
     assert f2b_ips(log, filter_dir) == want

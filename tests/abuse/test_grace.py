@@ -3,13 +3,11 @@ pam_exec module that sleeps) is cut off by the alarm backstop.  The
 process cannot log its own end, so the listener logs it (in the form the
 fail2ban filter knows) and charges the source for a grace timeout.
 """
-import pathlib
-import secrets
-
 import pytest
 
-import abuseserver
-from abuselib import PENALISED, children, login, wait_until
+from rexectest.accounts import write_pam_service
+from rexectest.procs import children, wait_until
+from rexectest.wire import PENALISED, login
 
 
 @pytest.fixture
@@ -18,13 +16,11 @@ def stalling_pam(tmp_path):
     script.write_text("#!/bin/sh\nsleep 6\n")
     script.chmod(0o755)
     tmp_path.chmod(0o755)
-    name = "rxt-" + secrets.token_hex(4)
-    path = pathlib.Path("/etc/pam.d") / name
-    path.write_text(f"auth required pam_exec.so quiet {script}\n"
-                    "auth required pam_unix.so nodelay\n"
-                    "account required pam_unix.so\n")
-    yield abuseserver.PamStack(name, path)
-    path.unlink()
+    svc = write_pam_service(f"auth required pam_exec.so quiet {script}",
+                            "auth required pam_unix.so nodelay",
+                            "account required pam_unix.so")
+    yield svc
+    svc.path.unlink()
 
 
 def test_stalled_pam_is_cut_off_logged_and_charged(server_with, user,

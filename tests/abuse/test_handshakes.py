@@ -13,9 +13,10 @@ import time
 
 import pytest
 
-from abuseserver import Server, server_argv
-from abuselib import (BAD_PORT, LOGIN_INCORRECT, TIMED_OUT, children,
-                      login, open_conn, read_reply, reset, wait_until)
+from rexectest.procs import children, wait_until
+from rexectest.server import Server, server_argv
+from rexectest.wire import (BAD_PORT, LOGIN_INCORRECT, TIMED_OUT, connect,
+                            login, read_all, reset)
 
 CONNECT_FAILED = b"\x01Connection to stderr port failed.\n"
 USER_LONG = b"\x01username too long\n"
@@ -29,8 +30,8 @@ P = "{password}"  # and for its password
 @pytest.fixture(scope="module")
 def srv(pam_service, module_user, tmp_path_factory):
     s = Server(server_argv(
-        pam_service, "--login-grace-time", "1", "--connect-timeout", "1",
-        "--penalty-exempt", "127.0.0.0/8"), tmp_path_factory.mktemp("hs"))
+        pam_service.name, "--login-grace-time", "1", "--connect-timeout",
+        "1", "--penalty-exempt", "127.0.0.0/8"), tmp_path_factory.mktemp("hs"))
     yield s, module_user
     s.stop()
 
@@ -141,7 +142,7 @@ def still_serving(s, user):
 def send_and_read(s, data):
     """Sends data while reading (the server may answer and stop reading
     halfway), half-closes, returns everything read until EOF."""
-    c = open_conn(s.host, s.port)
+    c = connect(s.host, s.port)
     c.setblocking(False)
     out, todo, end = bytearray(), memoryview(data), time.monotonic() + 30
     shut = False
@@ -185,9 +186,9 @@ def test_sent_then_eof(srv, name, data, expect):
 @pytest.mark.parametrize("name,data", STALLS, ids=[c[0] for c in STALLS])
 def test_stall_ends_at_the_grace_time(srv, name, data):
     s, user = srv
-    with open_conn(s.host, s.port) as c:
+    with connect(s.host, s.port) as c:
         c.sendall(fill(data, user))
-        assert read_reply(c, timeout=10) == TIMED_OUT
+        assert read_all(c, timeout=10) == TIMED_OUT
     still_serving(s, user)
 
 
@@ -195,7 +196,7 @@ def test_stall_ends_at_the_grace_time(srv, name, data):
 @pytest.mark.parametrize("name,data,where", VANISH, ids=[c[0] for c in VANISH])
 def test_vanishing_client(srv, name, data, where, how):
     s, user = srv
-    c = open_conn(s.host, s.port)
+    c = connect(s.host, s.port)
     port = c.getsockname()[1]
     c.sendall(fill(data, user))
     # Once its process has started, the server reads what was sent
@@ -241,7 +242,7 @@ def test_connect_back_port_that_never_answers(srv):
 
 def test_stderr_channel_closed_by_the_client_at_once(srv):
     s, user = srv
-    with open_conn(s.host, s.port) as c, socket.socket() as t:
+    with connect(s.host, s.port) as c, socket.socket() as t:
         t.bind(("127.0.0.1", 0))
         t.listen(1)
         c.sendall(b"%d\0" % t.getsockname()[1])
@@ -250,7 +251,7 @@ def test_stderr_channel_closed_by_the_client_at_once(srv):
         c.sendall(user.name.encode() + b"\0" + user.password.encode() +
                   b"\0echo ok\0")
         c.shutdown(socket.SHUT_WR)
-        assert read_reply(c) == b"\0ok\n"
+        assert read_all(c) == b"\0ok\n"
     still_serving(s, user)
 
 
@@ -259,7 +260,7 @@ def test_reset_during_connect_back(srv):
     with socket.socket() as t:
         t.bind(("127.0.0.1", 0))
         t.listen(1)
-        c = open_conn(s.host, s.port)
+        c = connect(s.host, s.port)
         port = c.getsockname()[1]
         c.sendall(b"%d\0" % t.getsockname()[1])
         t.accept()[0].close()
@@ -271,7 +272,7 @@ def test_reset_during_connect_back(srv):
 
 def test_reset_right_after_valid_credentials(srv):
     s, user = srv
-    c = open_conn(s.host, s.port)
+    c = connect(s.host, s.port)
     c.sendall(b"\0" + user.name.encode() + b"\0" + user.password.encode() +
               b"\0sleep 1; echo late\0")
     reset(c)
@@ -282,13 +283,13 @@ def test_slow_but_valid_client(srv):
     s, user = srv
     data = b"\0" + user.name.encode() + b"\0" + user.password.encode() + \
         b"\0echo ok\0"
-    with open_conn(s.host, s.port) as c:
+    with connect(s.host, s.port) as c:
         c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         for b in data:
             c.send(bytes([b]))
             time.sleep(0.01)
         c.shutdown(socket.SHUT_WR)
-        assert read_reply(c) == b"\0ok\n"
+        assert read_all(c) == b"\0ok\n"
 
 
 def test_log_escapes_the_injected_line(srv):

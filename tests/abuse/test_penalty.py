@@ -10,10 +10,14 @@ cannot then drain a penalty between two attempts.  (The defaults
 themselves are checked with a simulated clock in tests/unit/test_penalty.c.)
 Sources are separate addresses of 127/8.
 """
+import subprocess
+
 import pytest
 
-from abuselib import (BAD_PORT, LOGIN_INCORRECT, PENALISED, TIMED_OUT,
-                      children, login, open_conn, raw, read_reply)
+from rexectest.paths import SERVER
+from rexectest.procs import children, wait_until
+from rexectest.wire import (BAD_PORT, LOGIN_INCORRECT, PENALISED, TIMED_OUT,
+                            connect, login, raw, read_all)
 
 OK = b"\x00ok\n"
 SCALED = "authfail:50,noauth:10,grace:100,min:150,max:6000"
@@ -33,7 +37,7 @@ def test_three_failures_cost_nothing_the_fourth_locks_the_source_out(
     s = server_with("--penalty", SCALED)
     for _ in range(3):
         assert fail(s, user, "127.0.0.9") == LOGIN_INCORRECT
-    assert wait(lambda: reaped(s))
+    assert wait_until(lambda: reaped(s))
     # A user who mistyped three times still gets in.
     assert login(s.host, s.port, user.name, user.password,
                  source="127.0.0.9") == OK
@@ -73,7 +77,7 @@ def test_exempt_sources_are_never_penalised(server_with, user):
     for _ in range(4):      # the same from a source that is not exempt
         assert fail(s, user, "127.0.0.11") == LOGIN_INCORRECT
     assert s.wait_log("source 127.0.0.11 enters penalty")
-    assert wait(lambda: reaped(s))
+    assert wait_until(lambda: reaped(s))
     assert login(s.host, s.port, user.name, user.password,
                  source="127.0.0.9") == OK
     assert login(s.host, s.port, user.name, user.password,
@@ -92,9 +96,9 @@ def test_refused_handshakes_penalise(server_with, user):
 
 def test_grace_timeouts_penalise(server_with, user):
     s = server_with("--penalty", SCALED, "--login-grace-time", "1")
-    socks = [open_conn(s.host, s.port, source="127.0.0.13") for _ in range(2)]
+    socks = [connect(s.host, s.port, source="127.0.0.13") for _ in range(2)]
     for c in socks:
-        assert read_reply(c) == TIMED_OUT
+        assert read_all(c) == TIMED_OUT
         c.close()
     assert s.wait_log("source 127.0.0.13 enters penalty for ")
     assert "after a login grace timeout" in s.log
@@ -106,7 +110,7 @@ def test_penalty_off(server_with, user):
     s = server_with("--penalty", "off")
     for _ in range(6):
         assert fail(s, user, "127.0.0.9") == LOGIN_INCORRECT
-    assert wait(lambda: reaped(s))
+    assert wait_until(lambda: reaped(s))
     assert login(s.host, s.port, user.name, user.password,
                  source="127.0.0.9") == OK
     assert "penalty" not in s.log
@@ -117,21 +121,14 @@ def test_a_full_table_forgets_the_least_penalised_and_says_so(
     s = server_with("--penalty", "authfail:100,min:150,max:6000,table:2")
     for src in ("127.0.0.21", "127.0.0.22", "127.0.0.23"):
         assert fail(s, user, src) == LOGIN_INCORRECT
-        assert wait(lambda: reaped(s))
+        assert wait_until(lambda: reaped(s))
     assert s.wait_log("penalty table full (2 sources): forgot 127.0.0.21")
 
 
 @pytest.mark.parametrize("spec", ["authfail", "authfail:x", "bogus:1",
                                   "min:20,max:10", "table:0", ""])
 def test_bad_penalty_specs_are_refused_at_start(spec):
-    import subprocess
-    from abuseserver import SERVER
     r = subprocess.run([str(SERVER), "--penalty", spec, "-l", "127.0.0.1:0"],
                        capture_output=True, text=True, timeout=10)
     assert r.returncode == 2
     assert "--penalty: bad value" in r.stderr
-
-
-def wait(pred, timeout=10.0):
-    from abuselib import wait_until
-    return wait_until(pred, timeout)

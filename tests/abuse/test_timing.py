@@ -11,7 +11,7 @@ each kind interleaved: every median within 10 % of every other.
 import statistics
 import time
 
-from abuselib import LOGIN_INCORRECT, login
+from rexectest.wire import LOGIN_INCORRECT, login
 
 SAMPLES = 15
 DELAY = 0.3

@@ -4,7 +4,8 @@ import subprocess
 
 import pytest
 
-from conftest import REXEC, RUN_TIMEOUT, VERSION, client_env
+from rexectest.client import RUN_TIMEOUT, client_env
+from rexectest.paths import REXEC, VERSION
 
 
 def remote(server, user, *args):

@@ -5,9 +5,11 @@ import subprocess
 
 import pytest
 
-from conftest import (NETKIT, REXEC, RUN_TIMEOUT, client_env, free_port,
-                      start_netkit)
-from fakeserver import Fake, connect_back, handshake, read_all, read_field
+from rexectest.client import RUN_TIMEOUT, client_env
+from rexectest.fake import Fake, connect_back, handshake, read_all, read_field
+from rexectest.paths import NETKIT, REXEC
+from rexectest.server import Server
+from rexectest.wire import free_port
 
 NSS_WRAPPER = "/usr/lib/x86_64-linux-gnu/libnss_wrapper.so"
 
@@ -109,7 +111,7 @@ def test_netkit_connecting_back_from_another_address(user, rexec, tmp_path):
     # netkit does not bind its connect-back to the address the client
     # reached: on 127.0.0.2 it connects back from 127.0.0.1, which the
     # client must refuse.  -N does without the channel.
-    srv = start_netkit(tmp_path, "127.0.0.2")
+    srv = Server([str(NETKIT)], tmp_path, "inetd", host="127.0.0.2")
     try:
         r = rexec("-t", "2", "-p", srv.port, "-l", user.name, srv.host,
                   "echo hi", password=user.password)

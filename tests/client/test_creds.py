@@ -8,8 +8,9 @@ import termios
 
 import pytest
 
-from conftest import REXEC, client_env
-from fakeserver import Fake, handshake
+from rexectest.client import client_env
+from rexectest.fake import Fake, handshake
+from rexectest.paths import REXEC
 
 
 def creds_script(fake, conn):

@@ -15,7 +15,8 @@ import subprocess
 
 import pytest
 
-from conftest import FLEET, REXEC, RUN_TIMEOUT, client_env
+from rexectest.client import FLEET, RUN_TIMEOUT, client_env
+from rexectest.paths import REXEC
 
 PDSH = shutil.which("pdsh")
 CLUSH = shutil.which("clush")

@@ -5,8 +5,10 @@ import threading
 
 import pytest
 
-from conftest import REXEC, RUN_TIMEOUT, kill_processes_of, client_env
-from fakeserver import Fake, handshake
+from rexectest.client import RUN_TIMEOUT, client_env
+from rexectest.fake import Fake, handshake
+from rexectest.paths import REXEC
+from rexectest.procs import kill_uid
 
 
 def start(args, home, password):
@@ -81,7 +83,7 @@ def test_second_signal_ends_the_client(server, user, home, sig):
     send_and_wait(p, sig)
     send_and_wait(p, sig)
     rc, out, err = finish(p)
-    kill_processes_of(user.uid)  # the remote sleep, left behind
+    kill_uid(user.uid)  # the remote sleep, left behind
     assert (rc, out, err) == (-sig, b"", b"")
 
 

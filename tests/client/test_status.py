@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from fakeserver import Fake, handshake
+from rexectest.fake import Fake, handshake
 
 TRAILER_CMD = re.compile(
     rb"^\( (.*)\n\) ; printf '\\036rexec-exit:%s %d\\n' ([0-9a-f]{32}) "

@@ -15,24 +15,16 @@ directory, and the fake uid through the server's log.
 """
 import os
 import pathlib
-import re
 import secrets
-import shutil
-import subprocess
-import sys
 import sysconfig
-import time
 from dataclasses import dataclass
 
 import pytest
 
-HERE = pathlib.Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "e2e"))   # rexeclib, the raw client
-from rexeclib import LoggedServer  # noqa: E402
+from rexectest.accounts import User
+from rexectest.paths import SERVER
+from rexectest.server import Server, server_argv
 
-SERVER = pathlib.Path(os.environ.get("REXECD_BIN",
-                                     HERE.parents[1] / "build" / "in.rexecd"))
-SSA = shutil.which("systemd-socket-activate")
 WRAPPERS = ("libuid_wrapper.so", "libnss_wrapper.so", "libpam_wrapper.so")
 
 
@@ -74,13 +66,8 @@ def server_binary():
 
 
 @dataclass
-class Account:
-    name: str
-    password: str
-    uid: int
-    gid: int
-    home: str
-    shell: str
+class Account(User):
+    """A fake account: what a test user has, and where it is known."""
     service: str = None     # pam_matrix service field (None: the test's)
     nss: bool = True        # listed in the passwd file
 
@@ -198,95 +185,26 @@ def base_env():
     return e
 
 
-EXIT_RE = re.compile(r"connection process (\d+): exit (\d+)|"
-                     r"Child (\d+) died with code (\d+)")
-
-
-class Server(LoggedServer):
-    """in.rexecd under the wrappers, in one of its two modes.
-
-    Standalone: -l 127.0.0.1:0, the port read from the readiness line.
-    inetd: one server per connection, spawned by systemd-socket-activate
-    --accept --inetd, which passes the wrapper variables with -E.  The
-    server's stderr (-d) and systemd-socket-activate's messages go to
-    one log file.
-    """
-
-    def __init__(self, mode, world, binary, asan, tmp, extra):
-        self.mode, self.host = mode, "127.0.0.1"
-        self.logpath = tmp / f"server-{mode}-{secrets.token_hex(3)}.log"
-        self.logf = open(self.logpath, "w")
-        args = [str(binary), "-d", "--pam-service", world.service,
-                "--fail-delay", "0", *extra]
-        wrap = world.env(asan)
-        if mode == "standalone":
-            self.proc = subprocess.Popen(
-                args + ["-l", "127.0.0.1:0"], stdout=subprocess.PIPE,
-                stderr=self.logf, text=True, env={**base_env(), **wrap})
-            line = self.proc.stdout.readline()
-            if not line.startswith("in.rexecd: listening on "):
-                self.stop()
-                raise RuntimeError(f"server did not start: {line!r} "
-                                   f"{self.logpath.read_text()}")
-            self.port = int(line.rsplit(":", 1)[1])
-        else:
-            if SSA is None:
-                pytest.skip("systemd-socket-activate not installed")
-            self.port = free_port()
-            setenv = [f"--setenv={k}={v}" for k, v in wrap.items()]
-            self.proc = subprocess.Popen(
-                [SSA, "--inetd", "--accept", "-l", f"127.0.0.1:{self.port}",
-                 *setenv, *args], stdout=subprocess.DEVNULL,
-                stderr=self.logf, text=True, env=base_env())
-            if not self.wait_log("Listening on"):
-                self.stop()
-                raise RuntimeError(f"server did not start: {self.log}")
-
-
-    def exit_codes(self, count=1, timeout=10.0):
-        """Waits until count per-connection processes have ended; returns
-        their exit codes in the order they ended."""
-        end = time.monotonic() + timeout
-        while True:
-            codes = [int(m.group(2) or m.group(4))
-                     for m in EXIT_RE.finditer(self.log)]
-            if len(codes) >= count or time.monotonic() >= end:
-                return codes
-            time.sleep(0.02)
-
-    def drain(self, timeout=10.0):
-        """Waits (bounded) until every connection's process has ended, so
-        none is cut short (its PAM session left open) by stop()."""
-        end = time.monotonic() + timeout
-        while time.monotonic() < end and self.proc.poll() is None:
-            log = self.log
-            if len(EXIT_RE.findall(log)) >= log.count(": connection from "):
-                return
-            time.sleep(0.02)
-
-    def stop(self):
-        self.drain()
-        self.end_process()
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
-        self.logf.close()
-
-
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def make_server(world, server_binary, tmp_path):
-    """make_server(mode, extra=()) starts a server on 127.0.0.1."""
+    """make_server(mode, extra=()) starts the server under the wrappers
+    on 127.0.0.1: standalone (the wrappers in its environment) or in
+    inetd mode (systemd-socket-activate passes them on with --setenv),
+    its stderr (-d) and systemd-socket-activate's messages in one log.
+    stop() first lets every connection's process end, so that none is
+    cut short with its PAM session open."""
     made = []
     binary, asan = server_binary
 
     def make(mode="standalone", extra=()):
-        s = Server(mode, world, binary, asan, tmp_path, extra)
+        argv = server_argv(world.service, *extra, binary=binary)
+        wrap = world.env(asan)
+        if mode == "standalone":
+            s = Server(argv, tmp_path, env={**base_env(), **wrap},
+                       settle=True)
+        else:
+            s = Server(argv, tmp_path, mode, env=base_env(), setenv=wrap,
+                       settle=True)
         made.append(s)
         return s
     yield make

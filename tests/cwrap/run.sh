@@ -28,11 +28,12 @@ uid=${CWRAP_UID:-65534}
 tmp=$(mktemp -d /tmp/rexecd-cwrap.XXXXXX)	# /tmp: reachable by anyone
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
-mkdir -p "$tmp/tree/build" "$tmp/tree/tests/cwrap" "$tmp/tree/tests/e2e" \
-    "$tmp/home"
+mkdir -p "$tmp/tree/build" "$tmp/tree/tests/cwrap" "$tmp/home"
 cp "$server" "$tmp/tree/build/in.rexecd"
+cp "$top/pytest.ini" "$top/VERSION" "$tmp/tree/"
+cp "$top/tests/conftest.py" "$tmp/tree/tests/"
+cp -R "$top/tests/lib" "$tmp/tree/tests/"
 cp "$top"/tests/cwrap/*.py "$tmp/tree/tests/cwrap/"
-cp "$top/tests/e2e/rexeclib.py" "$tmp/tree/tests/e2e/"
 chmod -R a+rX "$tmp/tree"
 chown "$uid:$uid" "$tmp" "$tmp/home"
 chmod 755 "$tmp"

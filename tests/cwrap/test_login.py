@@ -3,7 +3,7 @@ the stderr channel, and which fake uid the server logged in."""
 import signal
 
 import pytest
-from rexeclib import Conn, rexec
+from rexectest.wire import Conn, rexec
 
 
 def env_of(output):

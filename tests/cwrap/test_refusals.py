@@ -5,7 +5,7 @@ shell) is still answered with its own text, and the PAM session the
 root process opened is closed."""
 import pytest
 
-from rexeclib import rexec
+from rexectest.wire import rexec
 
 LOGIN_INCORRECT = b"\x01Login incorrect.\n"
 

@@ -1,5 +1,5 @@
 """The success path, byte by byte, in both modes."""
-from rexeclib import rexec
+from rexectest.wire import rexec
 
 
 def test_success_byte_then_output(server, user):

@@ -13,7 +13,7 @@ import resource
 
 import pytest
 
-from rexeclib import rexec
+from rexectest.wire import rexec
 
 
 def run_as(server, user, command, **kw):

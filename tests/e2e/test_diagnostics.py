@@ -6,8 +6,8 @@ import socket
 
 import pytest
 
-from conftest import run
-from rexeclib import Conn, rexec
+from rexectest.accounts import run
+from rexectest.wire import Conn, rexec
 
 LOGIN_INCORRECT = b"\x01Login incorrect.\n"
 

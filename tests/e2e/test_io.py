@@ -4,8 +4,8 @@ import socket
 
 import pytest
 
-import procs
-from rexeclib import Conn, rexec
+from rexectest import procs
+from rexectest.wire import Conn, rexec
 
 
 @pytest.mark.parametrize("errchan", [False, True], ids=["merged", "errchan"])

@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from rexeclib import Conn, rexec
+from rexectest.wire import Conn, rexec
 
 
 @pytest.fixture(params=["standalone", "inetd"])

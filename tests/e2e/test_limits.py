@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from rexeclib import Conn, creds, rexec
+from rexectest.wire import Conn, creds, rexec
 
 MAX_CMD = 131071      # MAX_ARG_STRLEN (128 KiB) minus the NUL
 

@@ -5,7 +5,7 @@ import socket
 
 import pytest
 
-from rexeclib import Conn, creds
+from rexectest.wire import Conn, creds
 
 OUTCOMES = ("login refused for user", "login accepted for user",
             "refused handshake from", "timeout from",

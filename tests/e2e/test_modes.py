@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
-from conftest import SERVER, STANDALONE_EXTRA
-from rexeclib import rexec
+from rexectest.server import PENALTY_OFF, server_argv
+from rexectest.wire import rexec
 
 
 @pytest.mark.parametrize("mode", ["activated", "inetd-wait"])
@@ -27,8 +27,7 @@ def test_daemon_on_inherited_listening_socket(make_server, user, mode):
 def start(pam_service, tmp_path, *listen, env=None, nlines=None):
     """The daemon on the given -l specs; returns (process, the first
     nlines lines it printed, one per socket)."""
-    argv = [str(SERVER), "-d", "--pam-service", pam_service.name,
-            "--fail-delay", "0", *STANDALONE_EXTRA]
+    argv = server_argv(pam_service.name, *PENALTY_OFF)
     for spec in listen:
         argv += ["-l", spec]
     with open(tmp_path / "daemon.log", "w") as log:

@@ -6,7 +6,7 @@ take about two seconds; the tests below ask it mostly for successes).
 Where netkit is right the answers must be the same bytes; where it is
 wrong the test shows both answers.
 """
-from rexeclib import rexec
+from rexectest.wire import rexec
 
 COMMAND = "echo hello; echo $0; pwd; echo err >&2"
 

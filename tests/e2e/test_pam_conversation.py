@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from rexeclib import rexec
+from rexectest.wire import rexec
 
 HERE = pathlib.Path(__file__).parent
 

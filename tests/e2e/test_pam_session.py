@@ -7,8 +7,8 @@ commands below append their own line to the same file.
 """
 import pytest
 
-import procs
-from rexeclib import Conn
+from rexectest import procs
+from rexectest.wire import Conn
 
 
 def events(pam, user):

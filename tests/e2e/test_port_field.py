@@ -3,7 +3,7 @@ import socket
 
 import pytest
 
-from rexeclib import Conn, creds, rexec
+from rexectest.wire import Conn, creds, rexec
 
 OUT_ERR = "echo out; echo err >&2"
 
@@ -66,7 +66,7 @@ def test_connect_back_comes_from_the_address_the_client_used(
 def test_connect_back_goes_to_the_peers_own_address(server, user):
     # The client speaks from 127.0.0.7 and listens on every address, as
     # glibc does: the channel must arrive at 127.0.0.7.
-    with Conn(server.host, server.port, bind="127.0.0.7") as c:
+    with Conn(server.host, server.port, source="127.0.0.7") as c:
         port = c.listen_stderr(host="0.0.0.0")
         c.send(b"%d\0" % port)
         err = c.accept_stderr()

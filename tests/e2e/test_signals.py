@@ -8,8 +8,8 @@ would last if a signal went missing.
 """
 import pytest
 
-import procs
-from rexeclib import Conn
+from rexectest import procs
+from rexectest.wire import Conn
 
 
 def sleeps(user):

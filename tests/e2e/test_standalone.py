@@ -8,8 +8,8 @@ import threading
 
 import pytest
 
-import procs
-from rexeclib import Conn, connect, rexec
+from rexectest import procs
+from rexectest.wire import Conn, connect, rexec
 
 
 def works(server, user):

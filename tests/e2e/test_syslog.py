@@ -1,83 +1,35 @@
 """Without -d the server logs to syslog: authentication events to the
 authpriv facility, the rest to daemon.
 
-The server runs in a mount namespace of its own (unshare -m) whose /dev
-is a fresh tmpfs holding the usual device nodes and a /dev/log that
-leads to a datagram socket of the test, so nothing changes for the rest
-of the machine.
+The server runs with a /dev/log of the test's own (rexectest.syslog).
 """
 import re
 import shutil
-import socket
-import time
 
 import pytest
 
-from conftest import SERVER, STANDALONE_EXTRA, Server
-from rexeclib import Conn, rexec
+from rexectest.paths import SERVER
+from rexectest.server import PENALTY_OFF, Server
+from rexectest.syslog import Sink, with_private_dev_log
+from rexectest.wire import Conn, rexec
 
 LOG_AUTHPRIV, LOG_DAEMON = 10, 3
 LOG_NOTICE, LOG_INFO = 5, 6
-
-PRIVATE_DEV = r"""
-set -e
-d=$1; shift
-mkdir -p "$d/dev"
-mount --bind /dev "$d/dev"
-mount -t tmpfs -o mode=755 rxtdev /dev
-for n in null zero full random urandom tty; do
-    [ -e "$d/dev/$n" ] || continue
-    touch "/dev/$n"
-    mount --bind "$d/dev/$n" "/dev/$n"
-done
-ln -s "$d/log" /dev/log
-exec "$@"
-"""
-
-
-class Sink:
-    """The test's end of /dev/log: syslog datagrams as (pri, text)."""
-
-    def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self.sock.bind(str(path))
-        self.sock.setblocking(False)
-        self.got = []
-
-    def drain(self):
-        while True:
-            try:
-                d = self.sock.recv(4096).decode(errors="replace")
-            except BlockingIOError:
-                return self.got
-            m = re.match(r"<(\d+)>(.*)$", d, re.S)
-            self.got.append((int(m[1]), m[2]))
-
-    def wait_for(self, text, timeout=10.0):
-        """The first (pri, text) holding text, waiting if need be."""
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            for pri, msg in self.drain():
-                if text in msg:
-                    return pri, msg
-            time.sleep(0.02)
-        raise AssertionError(f"{text!r} not logged: {self.got}")
 
 
 @pytest.fixture
 def syslog_server(pam_service, public_dir, tmp_path):
     if shutil.which("unshare") is None:
         pytest.skip("unshare not installed")
-    sink = Sink(public_dir / "log")
-    argv = ["unshare", "-m", "--propagation", "private", "sh", "-c",
-            PRIVATE_DEV, "sh", str(public_dir),
-            str(SERVER), "--pam-service", pam_service.name,
-            "--fail-delay", "0", *STANDALONE_EXTRA]
-    s = Server("standalone", None, tmp_path, argv=argv)
+    sink = Sink(public_dir)
+    argv = with_private_dev_log(public_dir, [
+        str(SERVER), "--pam-service", pam_service.name, "--fail-delay", "0",
+        *PENALTY_OFF])
+    s = Server(argv, tmp_path)
     s.sink = sink
     yield s
     s.stop()
-    sink.sock.close()
+    sink.close()
 
 
 def test_refused_login_goes_to_authpriv(syslog_server, user):

@@ -3,33 +3,15 @@
 `make install` writes into a temporary DESTDIR with PREFIX=/usr/local, so
 the installed units, the inetd line and the xinetd file name the paths an
 administrator would get.  The tests read those files, put the DESTDIR in
-front of the program path and run what was installed, with the users and
-the private PAM service of the end-to-end harness (tests/e2e/conftest.py,
-loaded here under another name).
+front of the program path and run what was installed, with the shared
+users and private PAM service (tests/lib/rexectest).
 """
-import importlib.util
 import os
-import pathlib
 import subprocess
-import sys
 
 import pytest
 
-HERE = pathlib.Path(__file__).resolve().parent
-E2E = HERE.parents[1] / "tests" / "e2e"
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(E2E))
-
-from installlib import PREFIX, Installed, Notify, make  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("e2e_harness",
-                                               E2E / "conftest.py")
-e2e = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(e2e)
-
-# The end-to-end fixtures this directory uses.
-users = e2e.users
-pam_service = e2e.pam_service
+from rexectest.installed import PREFIX, Installed, Notify, make
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,8 @@ import subprocess
 
 import pytest
 
-from installlib import PREFIX, ROOT, make, parse_unit, unit_value
+from rexectest.installed import PREFIX, make, unit_value
+from rexectest.paths import ROOT
 
 UNITS = ["rexec.socket", "rexec@.service", "rexecd.service",
          "rexecd.socket", "rexecd-activated.service"]

@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from installlib import PREFIX, free_port, unit_value, wait_listening
-from rexeclib import rexec
+from rexectest.installed import PREFIX, unit_value, wait_listening
+from rexectest.wire import free_port, rexec
 
 INETD = shutil.which("inetd")
 SSA = shutil.which("systemd-socket-activate")

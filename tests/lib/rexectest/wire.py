@@ -2,8 +2,11 @@
 
 Nothing here interprets the protocol beyond what a test asks for, so a
 test can assert on the status byte, the refusal text and the output as
-they came off the wire.  rexec() runs a whole session in one call; Conn
-drives one connection step by step, for tests about the order of events.
+they came off the wire.  rexec() runs a whole session in one call, the
+way glibc's rexec_af() does; login() and raw() are the abuse tests'
+short forms; Conn drives one connection step by step, for tests about
+the order of events.  Any source address in 127.0.0.0/8 can be chosen,
+to stand for many hosts.
 
 Every read waits for EOF and raises TimeoutError when it does not come:
 a server that leaves a connection open fails the test instead of
@@ -11,9 +14,17 @@ passing it on whatever arrived so far.
 """
 import select
 import socket
-import subprocess
+import struct
 import time
 from dataclasses import dataclass, field
+
+# The refusals the server sends, byte for byte.
+LOGIN_INCORRECT = b"\x01Login incorrect.\n"
+BUSY = b"\x01Too many connections: access denied.\n"
+PENALISED = b"\x01Too many failures: access denied.\n"
+NOT_ALLOWED = b"\x01Address not allowed: access denied.\n"
+TIMED_OUT = b"\x01Login timed out: access denied.\n"
+BAD_PORT = b"\x01Invalid port number.\n"
 
 
 @dataclass
@@ -82,16 +93,35 @@ def read_until(sock, marker, timeout=15.0):
     return bytes(out)
 
 
-def connect(host, port, family=None, timeout=10.0, bind=None, rcvbuf=None):
-    fam = family or (socket.AF_INET6 if ":" in host else socket.AF_INET)
-    s = socket.socket(fam, socket.SOCK_STREAM)
+def family_of(host):
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def free_port(host="127.0.0.1"):
+    """A TCP port nobody uses on host right now (it may be taken by the
+    time it is used: callers that can retry, do)."""
+    with socket.socket(family_of(host)) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def connect(host, port, source=None, timeout=10.0, rcvbuf=None):
+    """A connected socket, from source (an address) if given."""
+    s = socket.socket(family_of(host), socket.SOCK_STREAM)
     s.settimeout(timeout)
-    if bind is not None:
-        s.bind((bind, 0))
+    if source is not None:
+        s.bind((source, 0))
     if rcvbuf is not None:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
     s.connect((host, port))
     return s
+
+
+def reset(s):
+    """Closes s with a TCP reset (SO_LINGER 0)."""
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                 struct.pack("ii", 1, 0))
+    s.close()
 
 
 def stderr_listener(primary, host=None):
@@ -110,8 +140,8 @@ def stderr_listener(primary, host=None):
 class Conn:
     """One rexec connection, driven step by step by a test."""
 
-    def __init__(self, host, port, bind=None, rcvbuf=None):
-        self.sock = connect(host, port, bind=bind, rcvbuf=rcvbuf)
+    def __init__(self, host, port, source=None, rcvbuf=None):
+        self.sock = connect(host, port, source=source, rcvbuf=rcvbuf)
         self.err = None
         self.listener = None
 
@@ -227,33 +257,25 @@ def read_both(s, e, timeout=15.0):
     return exchange(s, e, b"", False, timeout)
 
 
-class LoggedServer:
-    """What every suite's server fixture shares: a process (self.proc)
-    whose log goes to self.logf / self.logpath, read and waited on."""
+def raw(host, port, data, source=None, shut=True, timeout=15.0):
+    """Sends data, half-closes (if shut), returns the whole reply."""
+    with connect(host, port, source) as s:
+        if data:
+            s.sendall(data)
+        if shut:
+            s.shutdown(socket.SHUT_WR)
+        return read_all(s, timeout)
 
-    @property
-    def log(self):
-        self.logf.flush()
-        return self.logpath.read_text()
 
-    def wait_log(self, text, timeout=10.0):
-        """Waits (bounded) until text appears in the log; gives up early
-        once the process has ended."""
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if text in self.log:
-                return True
-            if self.proc.poll() is not None:
-                return text in self.log
-            time.sleep(0.02)
-        return False
-
-    def end_process(self):
-        """SIGTERM, then SIGKILL after 5 s; always reaps."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+def login(host, port, user, password, command="echo ok", source=None,
+          errchan=False, timeout=15.0):
+    """One whole session from source; returns the primary socket's bytes
+    (and the stderr channel's, with errchan, as a Reply)."""
+    with Conn(host, port, source=source) as c:
+        if errchan:
+            c.open_stderr()
+        else:
+            c.send(b"\0")
+        c.send_creds(user, password, command)
+        r = exchange(c.sock, c.err, b"", True, timeout)
+    return r if errchan else r.primary

@@ -11,8 +11,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 
-HERE = pathlib.Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
+from .paths import ROOT
 
 PREFIX = "/usr/local"
 
@@ -122,14 +121,6 @@ class Installed:
                     os.kill(int(pid), signal.SIGKILL)
             except OSError:
                 pass
-
-
-def free_port(host="127.0.0.1"):
-    """A TCP port nobody uses on host right now."""
-    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(fam) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
 
 
 def listening(port):

@@ -5,6 +5,7 @@ killed command may linger as a zombie for a while without holding
 anything.
 """
 import os
+import signal
 import time
 
 
@@ -106,3 +107,47 @@ def ancestors(pid, limit=10):
             break
         chain.append(pid)
     return chain
+
+
+def children(pid):
+    """Pids of pid's children (a listener's connection processes)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(x) for x in f.read().split()]
+    except FileNotFoundError:
+        return []
+
+
+def fd_count(pid):
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def idle_children_settled(pid, n, timeout=10.0):
+    """Waits until the listener has exactly n children."""
+    return wait_until(lambda: len(children(pid)) == n, timeout)
+
+
+def kill_uid(uid, rounds=50):
+    """SIGKILLs every live process of uid (never root's), again until
+    none is left or rounds have passed: a test user's leftovers (a remote
+    sleep, a command a test did not wait for)."""
+    if uid == 0:
+        return
+    for _ in range(rounds):
+        pids = pids_of_uid(uid)
+        if not pids:
+            return
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.1)
