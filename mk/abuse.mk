@@ -2,9 +2,7 @@
 # address rules, the fail2ban filter, Nmap's rexec-brute, refusal timing,
 # 5,000 connections in a row (tests/abuse).  They need nmap and fail2ban
 # (Debian packages of those names) and skip what they cannot run.
-ABUSE_PYTEST = /usr/bin/python3 -m pytest -q -rsx -p no:cacheprovider
-
 check-abuse: all
-	REXECD_BIN=$(B)/in.rexecd $(ABUSE_PYTEST) tests/abuse
+	$(TEST_ENV) $(PYTEST) tests/abuse
 
 CHECK_TARGETS += check-abuse

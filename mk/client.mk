@@ -12,6 +12,5 @@ CHECK_TARGETS += check-client
 # The client against Debian's netkit in.rexecd, this project's server and
 # scripted fake servers (needs root: it creates a test user).
 check-client: all
-	REXEC_BIN=$(B)/rexec REXECD_BIN=$(B)/in.rexecd \
-		/usr/bin/python3 -m pytest -q -rs -p no:cacheprovider tests/client
+	$(TEST_ENV) $(PYTEST) tests/client
 	@echo "check-client: all client tests passed"

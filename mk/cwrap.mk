@@ -11,5 +11,5 @@ TEST_DEPS += $(CWRAP_DEPS)
 check-cwrap: all
 	@dpkg -s $(CWRAP_DEPS) >/dev/null 2>&1 || \
 		{ echo "check-cwrap: needs $(CWRAP_DEPS) (make deps-test)" >&2; exit 1; }
-	tests/cwrap/run.sh $(B)/in.rexecd
+	PYTEST='$(PYTEST)' tests/cwrap/run.sh $(B)/in.rexecd
 

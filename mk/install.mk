@@ -31,9 +31,6 @@ install: all $(INSTALL_REXEC)
 uninstall:
 	@$(INSTALL_ENV) sh mk/install.sh uninstall
 
-PYTEST ?= /usr/bin/python3 -m pytest
-PYTEST_FLAGS ?= -q -p no:cacheprovider
-
 # Debian's xinetd conflicts with openbsd-inetd, so for its test the binary
 # is unpacked from the package into the build tree, not installed.
 XINETD_BIN = $(B)/xinetd/usr/sbin/xinetd
@@ -44,8 +41,8 @@ $(XINETD_BIN):
 		echo "check-install: no xinetd package; its test is skipped"
 
 check-install: all $(INSTALL_REXEC) $(XINETD_BIN)
-	REXECD_B='$(B)' XINETD="$$(test -x $(XINETD_BIN) && realpath $(XINETD_BIN))" \
-		$(PYTEST) $(PYTEST_FLAGS) tests/install
+	XINETD="$$(test -x $(XINETD_BIN) && realpath $(XINETD_BIN))" \
+		$(TEST_ENV) $(PYTEST) tests/install
 
 CHECK_TARGETS += check-install
 

@@ -3,6 +3,8 @@
 #
 #   tests/cwrap/run.sh SERVER [pytest arguments...]
 #
+# $PYTEST is the pytest command (make passes its own); pytest.ini holds
+# the options every suite shares, tests/lib the shared test library.
 # As a normal user the tests run in place.  As root they run as an
 # unprivileged user (uid and gid $CWRAP_UID, default 65534), from a
 # private copy of the server and the tests in a fresh directory that user
@@ -14,13 +16,13 @@ if [ $# -lt 1 ]; then
 	exit 2
 fi
 server=$(realpath "$1")
+pytest=${PYTEST:-/usr/bin/python3 -m pytest}	# make passes mk/deps.mk's
 shift
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
 if [ "$(id -u)" != 0 ]; then
 	REXECD_BIN=$server PYTHONDONTWRITEBYTECODE=1 \
-	    /usr/bin/python3 -m pytest -q -p no:cacheprovider \
-	    "$top/tests/cwrap" "$@"
+	    $pytest "$top/tests/cwrap" "$@"
 	exit
 fi
 
@@ -44,5 +46,4 @@ setpriv --reuid="$uid" --regid="$uid" --clear-groups -- \
     env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 \
     HOME="$tmp/home" TMPDIR="$tmp" PYTHONDONTWRITEBYTECODE=1 \
     REXECD_BIN="$tmp/tree/build/in.rexecd" \
-    /usr/bin/python3 -m pytest -q -p no:cacheprovider \
-    --basetemp="$tmp/pytest" "$tmp/tree/tests/cwrap" "$@"
+    $pytest --basetemp="$tmp/pytest" "$tmp/tree/tests/cwrap" "$@"
