@@ -23,6 +23,8 @@ USER_LONG = b"\x01username too long\n"
 PASS_LONG = b"\x01password too long\n"
 CMD_LONG = b"\x01command too long\n"
 MIB = 1 << 20
+# A user name that would forge a log line if it went to the log raw.
+INJECTION = b"\0root\nlogin accepted for user \"root\"\0pw\0id\0"
 U = "{user}"      # stands for the valid user's name in payloads
 P = "{password}"  # and for its password
 
@@ -87,8 +89,7 @@ SENT_THEN_EOF = [
     ("password-16-wrong", b"\0" + U.encode() + b"\0" + b"p" * 16 +
      b"\0id\0", LOGIN_INCORRECT),
     ("user-binary", b"\0\xff\xfe\x01\x02\x7f\0pw\0id\0", LOGIN_INCORRECT),
-    ("user-log-injection", b"\0root\nlogin accepted for user \"root\"\0pw"
-     b"\0id\0", LOGIN_INCORRECT),
+    ("user-log-injection", INJECTION, LOGIN_INCORRECT),
     ("user-format-string", b"\0%s%s%n%x%p\0%n\0id\0", LOGIN_INCORRECT),
     ("user-path", b"\0../../../etc/passwd\0pw\0id\0", LOGIN_INCORRECT),
     ("root-wrong-password", b"\0root\0x\0id\0", LOGIN_INCORRECT),
@@ -294,13 +295,28 @@ def test_slow_but_valid_client(srv):
 
 def test_log_escapes_the_injected_line(srv):
     s, user = srv
-    assert 'user "root\\x0alogin accepted for user \\x22root\\x22"' in s.log
+    assert send_and_read(s, INJECTION) == LOGIN_INCORRECT
+    assert s.wait_log('user "root\\x0alogin accepted for user '
+                      '\\x22root\\x22"')
     assert not any(l.startswith("login accepted") for l in s.log.splitlines())
 
 
-def test_zz_every_connection_process_ended(srv):
+def test_every_connection_process_ends(srv):
+    """Once every hostile handshake of SENT_THEN_EOF and VANISH has been
+    sent (here, so that this test stands alone), each followed by a valid
+    session, the listener has no connection process left."""
     s, user = srv
+    before = s.log.count("login accepted")
+    for name, data, expect in SENT_THEN_EOF:
+        assert send_and_read(s, fill(data, user)) == expect, name
+        still_serving(s, user)
+    for name, data, where in VANISH:
+        c = connect(s.host, s.port)
+        c.sendall(fill(data, user))
+        reset(c)
+        still_serving(s, user)
     assert wait_until(lambda: children(s.proc.pid) == [], timeout=15)
     assert s.proc.poll() is None
     assert "crashed" not in s.log
-    assert s.log.count("login accepted") >= len(SENT_THEN_EOF)
+    assert s.log.count("login accepted") - before >= \
+        len(SENT_THEN_EOF) + len(VANISH)
