@@ -1,7 +1,9 @@
 """Field limits: user 256, password 16, command 131071 (one exec argument).
 
 Each limit is probed at the largest value that passes and the smallest
-that is refused.
+that is refused.  (The limits on connections, --max-startups,
+--per-source-max and --max-sessions, are tested in
+tests/abuse/test_connection_limits.py.)
 """
 import socket
 
