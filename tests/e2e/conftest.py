@@ -14,26 +14,20 @@ import pytest
 
 from rexectest.accounts import run
 from rexectest.paths import GLIBC_REXEC, NETKIT
-from rexectest.server import PENALTY_OFF, Server, server_argv
+from rexectest.server import PENALTY_OFF, server_argv
 
 
 @pytest.fixture
-def make_server(pam_service, tmp_path):
+def make_server(pam_service, start_server):
     """make_server(mode, host=, extra=, env=): the built server with the
     private PAM service, --fail-delay 0, extra and (but in inetd mode,
     where each connection is a process of its own) no penalty."""
-    made = []
-
     def make(mode="standalone", host="127.0.0.1", extra=(), env=None):
         argv = server_argv(pam_service.name, *extra)
         if mode != "inetd":
             argv += PENALTY_OFF
-        s = Server(argv, tmp_path, mode, host, env=env)
-        made.append(s)
-        return s
-    yield make
-    for s in made:
-        s.stop()
+        return start_server(argv, mode, host, env=env)
+    return make
 
 
 @pytest.fixture(params=["standalone", "inetd"])
@@ -49,14 +43,12 @@ def standalone(make_server):
 
 
 @pytest.fixture
-def netkit(tmp_path):
+def netkit(start_server):
     """Debian's historical in.rexecd (rsh-server), one process per
     connection under systemd-socket-activate; PAM service "rexec"."""
     if not NETKIT.exists():
         pytest.skip("rsh-server (netkit in.rexecd) not installed")
-    s = Server([str(NETKIT)], tmp_path, "inetd")
-    yield s
-    s.stop()
+    return start_server([str(NETKIT)], "inetd")
 
 
 @pytest.fixture(scope="session")

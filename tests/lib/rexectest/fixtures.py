@@ -12,6 +12,7 @@ import pytest
 
 from . import accounts
 from .accounts import Users
+from .server import Server
 
 
 def _need_root():
@@ -89,3 +90,18 @@ def make_pam():
     for path in made:
         path.unlink()
 
+
+
+@pytest.fixture
+def start_server(tmp_path):
+    """start_server(argv, mode=, host=, ...): a Server (rexectest.server)
+    logging into the test's directory; every one stopped after the test."""
+    made = []
+
+    def start(argv, *args, **kw):
+        s = Server(argv, tmp_path, *args, **kw)
+        made.append(s)
+        return s
+    yield start
+    for s in made:
+        s.stop()
