@@ -88,11 +88,7 @@ def test_both_connections_close_when_the_command_ends(server, user, errchan):
     # The client never half-closes; EOF on both must still come (a
     # missing EOF raises TimeoutError in the read).
     with Conn(server.host, server.port) as c:
-        if errchan:
-            c.open_stderr()
-        else:
-            c.send(b"\0")
-        c.send_creds(user.name, user.password, "echo bye")
+        c.handshake(user.name, user.password, "echo bye", errchan)
         r = c.read_both(timeout=10)
     assert (r.primary, r.stderr) == (b"\x00bye\n", b"")
 

@@ -57,11 +57,7 @@ def test_session_holder_is_root_without_sockets(server, user, pam_service,
     # The command tells its pid and waits for a line; meanwhile the
     # process that opened the session is inspected.
     with Conn(server.host, server.port) as c:
-        if errchan:
-            c.open_stderr()
-        else:
-            c.send(b"\0")
-        c.send_creds(user.name, user.password, "echo $$; read x")
+        c.handshake(user.name, user.password, "echo $$; read x", errchan)
         shell = int(c.read_until(b"\n")[1:])
         holder = int(events(pam_service, user)[0][3])
         assert kinds(pam_service, user) == ["open_session"]

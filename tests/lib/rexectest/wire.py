@@ -170,6 +170,18 @@ class Conn:
         self.send(str(port).encode() + b"\0")
         return self.accept_stderr()
 
+    def handshake(self, user, password, command, errchan=False,
+                  port_field=None):
+        """The client's side of the handshake, as glibc's rexec_af():
+        with errchan the stderr channel first, else an empty port field
+        (or port_field, without its NUL); then the credentials."""
+        if errchan:
+            self.open_stderr()
+        else:
+            self.send((port_field if port_field is not None else b"") +
+                      b"\0")
+        self.send_creds(user, password, command)
+
     def read_until(self, marker, timeout=15.0):
         return read_until(self.sock, as_bytes(marker), timeout)
 
@@ -244,11 +256,7 @@ def rexec(host, port, user, password, command, stdin=b"", errchan=False,
     overrides the port field bytes (without the NUL) for protocol tests.
     """
     with Conn(host, port) as c:
-        if errchan:
-            c.open_stderr()
-        else:
-            c.send((port_field if port_field is not None else b"") + b"\0")
-        c.send_creds(user, password, command)
+        c.handshake(user, password, command, errchan, port_field)
         return exchange(c.sock, c.err, as_bytes(stdin), half_close, timeout)
 
 
@@ -272,10 +280,6 @@ def login(host, port, user, password, command="echo ok", source=None,
     """One whole session from source; returns the primary socket's bytes
     (and the stderr channel's, with errchan, as a Reply)."""
     with Conn(host, port, source=source) as c:
-        if errchan:
-            c.open_stderr()
-        else:
-            c.send(b"\0")
-        c.send_creds(user, password, command)
+        c.handshake(user, password, command, errchan)
         r = exchange(c.sock, c.err, b"", True, timeout)
     return r if errchan else r.primary
