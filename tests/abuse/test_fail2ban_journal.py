@@ -17,8 +17,9 @@ import time
 
 import pytest
 
-from abuselib import LOGIN_INCORRECT, children, login, wait_until
-from abuseserver import SERVER
+from rexectest.paths import SERVER
+from rexectest.procs import children, wait_until
+from rexectest.wire import LOGIN_INCORRECT, login
 from test_fail2ban import F2B, JAILS, f2b_client, f2b_conf, f2b_ips
 from test_fail2ban import filter_dir, make_failures  # noqa: F401
 
@@ -99,35 +100,20 @@ def journal(tmp_path):
     j.close()
 
 
-def start_server(journal, pam_service):
-    """in.rexecd beside the journal, on 127.0.0.1 and ::1; returns the
-    process and its ports."""
-    p = subprocess.Popen(
-        journal.argv(str(SERVER), "--pam-service", pam_service.name,
-                     "--fail-delay", "0", "--penalty", "off",
-                     "--login-grace-time", "1",
-                     "-l", "127.0.0.1:0", "-l", "[::1]:0"),
-        stdout=subprocess.PIPE, text=True)
-    ports = {}
-    for _ in range(2):
-        line = p.stdout.readline()
-        assert line.startswith("in.rexecd: listening on "), line
-        host, port = line.split()[-1].rsplit(":", 1)
-        ports[host.strip("[]")] = int(port)
-    return p, ports
+def start_beside(journal, start_server, pam_service):
+    """in.rexecd beside the journal, on 127.0.0.1 and ::1 (a Server)."""
+    return start_server(journal.argv(
+        str(SERVER), "--pam-service", pam_service.name, "--fail-delay", "0",
+        "--penalty", "off", "--login-grace-time", "1"), also=["::1"])
 
 
-def stop(p):
-    p.terminate()
-    p.wait(10)
-    p.stdout.close()
-
-
-def test_filter_on_the_journal(journal, pam_service, user, filter_dir):
+def test_filter_on_the_journal(journal, start_server, pam_service, user,
+                               filter_dir):
     """Every failure is in the journal under SYSLOG_IDENTIFIER=in.rexecd,
     and fail2ban-regex finds exactly those through the filter's
     journalmatch, in both modes."""
-    p, ports = start_server(journal, pam_service)
+    s = start_beside(journal, start_server, pam_service)
+    ports = s.ports
     try:
         want, leaver = make_failures("127.0.0.1", ports["127.0.0.1"], user)
         leaver.close()
@@ -135,9 +121,9 @@ def test_filter_on_the_journal(journal, pam_service, user, filter_dir):
             assert login("::1", ports["::1"], user.name, "wrong-Pw-2") == \
                 LOGIN_INCORRECT
         want["::1"] = 2
-        assert wait_until(lambda: children(p.pid) == [])
+        assert wait_until(lambda: children(s.proc.pid) == [])
     finally:
-        stop(p)
+        s.stop()
     r = journal.run("journalctl", "--no-pager", "-o", "short",
                     "SYSLOG_IDENTIFIER=in.rexecd")
     assert r.returncode == 0, r.stderr
@@ -149,7 +135,8 @@ def test_filter_on_the_journal(journal, pam_service, user, filter_dir):
                    wrapper=wrap) == want
 
 
-def test_journal_jail_bans(journal, pam_service, user, tmp_path):
+def test_journal_jail_bans(journal, start_server, pam_service, user,
+                           tmp_path):
     """fail2ban-server with the shipped journal jail (and no log file
     anywhere) bans an address after maxretry (5) refused logins, and
     only that address."""
@@ -162,7 +149,8 @@ def test_journal_jail_bans(journal, pam_service, user, tmp_path):
         "[rexecd]\nbanaction = dummy\n")
     r = journal.run("fail2ban-client", "-c", str(conf), "start")
     assert r.returncode == 0, r.stderr
-    p, ports = start_server(journal, pam_service)
+    s = start_beside(journal, start_server, pam_service)
+    ports = s.ports
     try:
         for _ in range(5):
             assert login("127.0.0.1", ports["127.0.0.1"], user.name,
@@ -185,6 +173,6 @@ def test_journal_jail_bans(journal, pam_service, user, tmp_path):
             status()
         assert "Journal matches:\tSYSLOG_IDENTIFIER=in.rexecd" in status()
     finally:
-        stop(p)
+        s.stop()
         f2b_client(conf, "stop")
     assert "Ban 127.0.0.41" in (tmp_path / "fail2ban.log").read_text()
