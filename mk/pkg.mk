@@ -50,6 +50,6 @@ rpm: pkg-deps
 	@ls $(PKG_B)/rexecd-$(VERSION)-*.rpm
 
 check-pkg: deb rpm
-	REXECD_PKG_B='$(PKG_B)' REXECD_B='$(B)' $(PYTEST) $(PYTEST_FLAGS) tests/pkg
+	$(TEST_ENV) REXECD_PKG_B='$(PKG_B)' $(PYTEST) tests/pkg
 
 .PHONY: pkg-deps deb rpm check-pkg
