@@ -13,10 +13,10 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DREXECD_VERSION='"$(VERSION)"' \
 	$(WARN) $(HARDEN) $(CFLAGS) $(if $(CI),-Werror) $(EXTRA_CFLAGS)
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS) $(EXTRA_LDFLAGS)
 
-COMMON = proto log netio
-SERVER = rexecd listen connlimit penalty acl refuse notify session authpam \
-	privdrop memtrim command relay $(COMMON)
-CLIENT = rexec $(COMMON)
+# Modules that the server and the client share.
+COMMON = proto netio num
+SERVER = rexecd options listen connlimit penalty acl refuse notify session \
+	authpam privdrop memtrim command relay log $(COMMON)
 
 CHECK_TARGETS = check-unit check-e2e
 

@@ -1,6 +1,6 @@
 # rexec(1), the client: build/rexec, and `make check-client`.
 REXEC_OBJS = $(B)/rexec.o $(patsubst src/%.c,$(B)/%.o,$(wildcard src/cli_*.c)) \
-	$(B)/proto.o $(B)/netio.o
+	$(COMMON:%=$(B)/%.o)
 
 all: $(B)/rexec
 

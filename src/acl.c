@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "acl.h"
+#include "num.h"
 
 #define V4_OFFSET 96 /* bits of ::ffff:0:0/96 before an IPv4 address */
 
@@ -59,23 +60,15 @@ host_bits_zero(const uint8_t *a, unsigned int bits)
 	return memcmp(m, zero, sizeof(m)) == 0;
 }
 
-/* Parses a prefix length: 1 to 3 digits, no leading zero, at most max. */
+/* Parses a prefix length: digits, no leading zero, at most max. */
 static int
 parse_bits(const char *s, unsigned int max, unsigned int *bits)
 {
-	unsigned int v = 0;
-	size_t i, n = strlen(s);
+	unsigned long v;
 
-	if (n == 0 || n > 3 || (n > 1 && s[0] == '0'))
+	if ((s[0] == '0' && s[1] != '\0') || num_count(s, 0, max, &v) == -1)
 		return -1;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (unsigned int)(s[i] - '0');
-	}
-	if (v > max)
-		return -1;
-	*bits = v;
+	*bits = (unsigned int)v;
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "connlimit.h"
+#include "num.h"
 
 static const struct connlimit_opts *lc;
 static struct connlimit_proc *tab;
@@ -32,52 +33,32 @@ connlimit_defaults(struct connlimit_opts *c)
 	c->sessions = 1024;
 }
 
-/* A plain decimal number, 0 to 1000000. */
-static int
-parse_uint(const char *s, const char *end, unsigned int *v)
-{
-	unsigned long n = 0;
-
-	if (s == end || end - s > 7)
-		return -1;
-	for (; s < end; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		n = n * 10 + (unsigned long)(*s - '0');
-	}
-	if (n > 1000000)
-		return -1;
-	*v = (unsigned int)n;
-	return 0;
-}
-
 /*
  * Parses --max-startups: "START:RATE:FULL" (1 <= START <= FULL, RATE a
- * percentage), or "N" for a hard cap of N.  Returns 0, or -1.
+ * percentage), or "N" for a hard cap of N.  Every number is plain
+ * digits, at most 1000000.  Returns 0, or -1.
  */
 int
 connlimit_parse_startups(struct connlimit_opts *c, const char *s)
 {
 	const char *a = strchr(s, ':'), *b;
-	unsigned int start, rate, full;
+	unsigned long start, rate, full;
 
 	if (a == NULL) {
-		if (parse_uint(s, s + strlen(s), &start) == -1 || start == 0)
+		if (num_count(s, 1, 1000000, &start) == -1)
 			return -1;
-		c->start = c->full = start;
+		c->start = c->full = (unsigned int)start;
 		c->rate = 100;
 		return 0;
 	}
 	if ((b = strchr(a + 1, ':')) == NULL ||
-	    parse_uint(s, a, &start) == -1 ||
-	    parse_uint(a + 1, b, &rate) == -1 ||
-	    parse_uint(b + 1, b + 1 + strlen(b + 1), &full) == -1)
+	    num_span(s, a, 1, 1000000, &start) == -1 ||
+	    num_span(a + 1, b, 0, 100, &rate) == -1 ||
+	    num_count(b + 1, start, 1000000, &full) == -1)
 		return -1;
-	if (start == 0 || start > full || rate > 100)
-		return -1;
-	c->start = start;
-	c->rate = rate;
-	c->full = full;
+	c->start = (unsigned int)start;
+	c->rate = (unsigned int)rate;
+	c->full = (unsigned int)full;
 	return 0;
 }
 

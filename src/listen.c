@@ -35,6 +35,7 @@
 #include "log.h"
 #include "netio.h"
 #include "notify.h"
+#include "num.h"
 #include "penalty.h"
 #include "session.h"
 
@@ -127,20 +128,6 @@ bad:
 	return -1;
 }
 
-/* A decimal number from the environment, or -1. */
-static long
-env_number(const char *s)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < 0)
-		return -1;
-	return v;
-}
-
 /*
  * Takes the sockets a service manager passed (LISTEN_PID, LISTEN_FDS):
  * descriptors 3 and up.  Returns how many, 0 when there are none.
@@ -149,31 +136,32 @@ int
 listen_inherit(struct listen_set *ls)
 {
 	const char *pid = getenv("LISTEN_PID"), *nfds = getenv("LISTEN_FDS");
-	int type, acc;
+	unsigned long mine, n;
+	int fd, type, acc;
 	socklen_t len;
-	long n, i;
 
-	if (pid == NULL || nfds == NULL || env_number(pid) != (long)getpid())
+	if (pid == NULL || nfds == NULL ||
+	    num_count(pid, 1, ULONG_MAX, &mine) == -1 ||
+	    mine != (unsigned long)getpid() ||
+	    num_count(nfds, 1, (unsigned long)(LISTEN_MAX_FDS - ls->n),
+	    &n) == -1)
 		return 0;
-	n = env_number(nfds);
-	if (n <= 0 || n > LISTEN_MAX_FDS - ls->n)
-		return 0;
-	for (i = 0; i < n; i++) {
+	for (fd = 3; fd < 3 + (int)n; fd++) {
 		len = sizeof(type);
-		if (getsockopt(3 + (int)i, SOL_SOCKET, SO_TYPE, &type,
-		    &len) == -1 || type != SOCK_STREAM)
-			fatalx("LISTEN_FDS: descriptor %ld is not a stream "
-			    "socket", 3 + i);
+		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
+		    type != SOCK_STREAM)
+			fatalx("LISTEN_FDS: descriptor %d is not a stream "
+			    "socket", fd);
 		len = sizeof(acc);
-		if (getsockopt(3 + (int)i, SOL_SOCKET, SO_ACCEPTCONN, &acc,
+		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc,
 		    &len) == -1 || !acc)
-			fatalx("LISTEN_FDS: descriptor %ld is not listening "
+			fatalx("LISTEN_FDS: descriptor %d is not listening "
 			    "(Accept=yes units run in.rexecd without sockets "
-			    "from LISTEN_FDS)", 3 + i);
-		if (fcntl(3 + (int)i, F_SETFD, FD_CLOEXEC) == -1 ||
-		    fcntl(3 + (int)i, F_SETFL, O_NONBLOCK) == -1)
+			    "from LISTEN_FDS)", fd);
+		if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
+		    fcntl(fd, F_SETFL, O_NONBLOCK) == -1)
 			return -1;
-		ls->fd[ls->n++] = 3 + (int)i;
+		ls->fd[ls->n++] = fd;
 	}
 	unsetenv("LISTEN_PID");
 	unsetenv("LISTEN_FDS");

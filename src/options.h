@@ -1,6 +1,11 @@
-/* options.h: the server's options, filled by main() from the command line. */
+/*
+ * options.h: the server's options, and the one table that defines them:
+ * name, letter, unit and the field each one sets.
+ */
 #ifndef OPTIONS_H
 #define OPTIONS_H
+
+#include <stddef.h>
 
 #include "acl.h"
 #include "connlimit.h"
@@ -22,5 +27,45 @@ struct options {
 	struct connlimit_opts limits; /* --max-startups, --per-source-max... */
 	struct penalty_opts penalty; /* --penalty, --penalty-exempt */
 };
+
+/* What an option's value is, and how it is read. */
+enum options_unit {
+	OPTIONS_FLAG,	  /* no value: the int field becomes 1 */
+	OPTIONS_STRING,	  /* kept as given (const char *) */
+	OPTIONS_SECONDS,  /* seconds with decimals, stored as long ms */
+	OPTIONS_COUNT,	  /* plain digits, stored as unsigned int */
+	OPTIONS_CIDR,	  /* an address rule appended to a struct acl */
+	OPTIONS_LISTEN,	  /* ADDR:PORT appended to listen[] */
+	OPTIONS_STARTUPS, /* START:RATE:FULL or N (connlimit.c) */
+	OPTIONS_PENALTY	  /* KEY:SECONDS,... or off (penalty.c) */
+};
+
+/*
+ * One option.  A row is all there is to an option apart from its line in
+ * --help: the command line is built from the table, and so can any
+ * other source of options (a keyword per row).
+ */
+struct options_def {
+	const char *name;	/* the long option, without "--" */
+	int letter;		/* the short option, or 0 */
+	enum options_unit unit;
+	size_t field;		/* offsetof(struct options, ...) */
+	unsigned long min, max;	/* COUNT: range; SECONDS: least ms, most s */
+};
+
+enum options_error {
+	OPTIONS_OK,
+	OPTIONS_EVALUE,	  /* not a value of the option's unit */
+	OPTIONS_ESECONDS, /* not a number of seconds in range */
+	OPTIONS_ETOOMANY, /* more -l than OPTIONS_MAX_LISTEN */
+	OPTIONS_ENOMEM
+};
+
+extern const struct options_def options_table[];
+extern const size_t options_count;
+
+void options_defaults(struct options *);
+enum options_error options_set(struct options *, const struct options_def *,
+    const char *);
 
 #endif

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "num.h"
 #include "penalty.h"
 
 #define OVERFLOW_LOG_MS 10000 /* at most one "table full" line this often */
@@ -57,48 +58,21 @@ penalty_defaults(struct penalty_opts *c)
 	c->table = 4096;
 }
 
-/* Seconds with up to three decimals, 0 to 86400, into milliseconds. */
-static int
-parse_ms(const char *s, long *ms)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !(v >= 0 && v <= 86400))
-		return -1;
-	*ms = (long)(v * 1000 + 0.5);
-	return 0;
-}
-
-/* A table size: 1 to 1000000, plain digits. */
-static int
-parse_count(const char *s, size_t *n)
-{
-	char *end;
-	unsigned long v;
-
-	if (s[0] < '0' || s[0] > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < 1 || v > 1000000)
-		return -1;
-	*n = v;
-	return 0;
-}
-
 /* One KEY:VALUE of the --penalty option. */
 static int
 parse_item(struct penalty_opts *c, const char *key, const char *val)
 {
+	unsigned long n;
 	long v;
 	int i;
 
-	if (strcmp(key, "table") == 0)
-		return parse_count(val, &c->table);
-	if (parse_ms(val, &v) == -1)
+	if (strcmp(key, "table") == 0) {
+		if (num_count(val, 1, 1000000, &n) == -1)
+			return -1;
+		c->table = n;
+		return 0;
+	}
+	if (num_seconds(val, 86400, &v) == -1)
 		return -1;
 	for (i = 0; i < PENALTY_NEVENTS; i++) {
 		if (strcmp(key, event_name[i]) == 0) {

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define PROTO_DEFAULT_PORT 512
+#define PROTO_DEFAULT_PORT "512"  /* TCP, as getaddrinfo() takes it */
 #define PROTO_USER_MAX 256	    /* characters, NUL excluded */
 #define PROTO_PASS_MAX 16	    /* characters, NUL excluded */
 #define PROTO_CMD_MAX (131072 - 1)  /* one exec argument (MAX_ARG_STRLEN) */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "num.h"
 
 #ifndef REXECD_VERSION
 #define REXECD_VERSION "unknown"
@@ -92,39 +93,23 @@ bad_option(int ch, const char *word)
 	usage(NULL);
 }
 
-/* A decimal number in [lo, hi], or -1. */
-static long
-number(const char *s, long lo, long hi)
-{
-	char *end;
-	long v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < lo || v > hi)
-		return -1;
-	return v;
-}
-
 /* Turns -p's argument (a number or a TCP service name) into digits. */
 static const char *
 port_arg(const char *s)
 {
 	static char buf[8];
 	struct servent *se;
-	long v;
+	unsigned int v;
 
 	if (*s >= '0' && *s <= '9') {
-		if ((v = number(s, 1, 65535)) == -1)
+		if (num_port(s, &v) == -1)
 			usage("-p: not a port number (1-65535)");
 	} else {
 		if ((se = getservbyname(s, "tcp")) == NULL)
 			usage("-p: unknown service name");
 		v = ntohs((unsigned short)se->s_port);
 	}
-	(void)snprintf(buf, sizeof(buf), "%ld", v);
+	(void)snprintf(buf, sizeof(buf), "%u", v);
 	return buf;
 }
 
@@ -155,6 +140,8 @@ join_words(int argc, char **argv)
 static void
 set_option(int ch, struct cli_opts *o, char **argv)
 {
+	unsigned long secs;
+
 	switch (ch) {
 	case '4':
 	case '6':
@@ -180,8 +167,9 @@ set_option(int ch, struct cli_opts *o, char **argv)
 		o->status = 1;
 		break;
 	case 't':
-		if ((o->timeout = (int)number(optarg, 0, 86400)) == -1)
+		if (num_count(optarg, 0, 86400, &secs) == -1)
 			usage("-t: not a number of seconds (0-86400)");
+		o->timeout = (int)secs;
 		break;
 	case OPT_PASSFILE:
 		o->passfile = optarg;
@@ -213,7 +201,7 @@ parse_args(int argc, char **argv, struct cli_opts *o)
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
 	o->family = AF_UNSPEC;
-	o->port = "512";
+	o->port = PROTO_DEFAULT_PORT;
 	o->timeout = CLI_DEFAULT_TIMEOUT;
 	while ((ch = getopt_long(argc, argv, "+:46l:nNp:St:", longopts,
 	    NULL)) != -1)

@@ -4,60 +4,18 @@
  * serves it; with -l, or with sockets from the service manager, it is
  * the standalone daemon.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "acl.h"
 #include "options.h"
-#include "connlimit.h"
 #include "listen.h"
 #include "log.h"
-#include "penalty.h"
 #include "session.h"
-
-enum {
-	OPT_PAM_SERVICE = 256,
-	OPT_ALLOW_ROOT,
-	OPT_GRACE,
-	OPT_CONNECT_TIMEOUT,
-	OPT_FAIL_DELAY,
-	OPT_ALLOW,
-	OPT_DENY,
-	OPT_ALLOW_LOW_PORTS,
-	OPT_MAX_STARTUPS,
-	OPT_PER_SOURCE_MAX,
-	OPT_MAX_SESSIONS,
-	OPT_PENALTY,
-	OPT_PENALTY_EXEMPT
-};
-
-static const struct option longopts[] = {
-	{ "debug", no_argument, NULL, 'd' },
-	{ "listen", required_argument, NULL, 'l' },
-	{ "pam-service", required_argument, NULL, OPT_PAM_SERVICE },
-	{ "allow-root", no_argument, NULL, OPT_ALLOW_ROOT },
-	{ "login-grace-time", required_argument, NULL, OPT_GRACE },
-	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
-	{ "fail-delay", required_argument, NULL, OPT_FAIL_DELAY },
-	{ "allow", required_argument, NULL, OPT_ALLOW },
-	{ "deny", required_argument, NULL, OPT_DENY },
-	{ "allow-low-ports", no_argument, NULL, OPT_ALLOW_LOW_PORTS },
-	{ "max-startups", required_argument, NULL, OPT_MAX_STARTUPS },
-	{ "per-source-max", required_argument, NULL, OPT_PER_SOURCE_MAX },
-	{ "max-sessions", required_argument, NULL, OPT_MAX_SESSIONS },
-	{ "penalty", required_argument, NULL, OPT_PENALTY },
-	{ "penalty-exempt", required_argument, NULL, OPT_PENALTY_EXEMPT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 }
-};
 
 static void
 usage(FILE *f)
@@ -115,153 +73,98 @@ usage(FILE *f)
 "  -V, --version             the version\n");
 }
 
-/* Parses seconds with up to three decimals into milliseconds, or -1. */
-static long
-parse_seconds(const char *s, long max_s)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > (double)max_s)
-		return -1;
-	return (long)(v * 1000 + 0.5);
-}
-
-/* Exits with a message about a bad option value. */
+/* Exits with the message for a value that option d does not take. */
 static void __attribute__((noreturn))
-bad_value(const char *opt, const char *s)
+bad_option(const struct options_def *d, const char *arg,
+    enum options_error e)
 {
-	(void)fprintf(stderr, "in.rexecd: %s: bad value \"%s\" (see --help)\n", opt,
-	    s);
+	if (e == OPTIONS_ETOOMANY)
+		(void)fprintf(stderr, "in.rexecd: too many -%c\n", d->letter);
+	else if (e == OPTIONS_ESECONDS)
+		(void)fprintf(stderr, "in.rexecd: --%s: bad number of seconds "
+		    "\"%s\"\n", d->name, arg);
+	else if (e == OPTIONS_ENOMEM)
+		(void)fprintf(stderr, "in.rexecd: --%s: out of memory\n",
+		    d->name);
+	else
+		(void)fprintf(stderr, "in.rexecd: --%s: bad value \"%s\" "
+		    "(see --help)\n", d->name, arg);
 	exit(2);
 }
 
-/* A count in min..max, plain decimal digits. */
-static unsigned int
-count_arg(const char *opt, const char *s, unsigned long min, unsigned long max)
+/*
+ * getopt_long()'s view of the option table: a long option's value is
+ * its row plus 256, a short option's its letter; then --help and
+ * --version.  Fills optstring with the letters.
+ */
+static const struct option *
+getopt_table(char *optstring, size_t size)
 {
-	char *end;
-	unsigned long v;
+	static struct option lo[64];
+	size_t i, n = 0;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (s[0] < '0' || s[0] > '9' || errno != 0 || *end != '\0' ||
-	    v < min || v > max)
-		bad_value(opt, s);
-	return (unsigned int)v;
-}
-
-/* Appends an address rule to l. */
-static void
-cidr_arg(const char *opt, const char *s, struct acl *l)
-{
-	if (acl_add(l, s) == -1) {
-		if (errno == EINVAL)
-			bad_value(opt, s);
-		(void)fprintf(stderr, "in.rexecd: %s: out of memory\n", opt);
-		exit(2);
+	if (options_count + 3 > sizeof(lo) / sizeof(lo[0]))
+		abort();
+	for (i = 0; i < options_count; i++) {
+		lo[i].name = options_table[i].name;
+		lo[i].has_arg = options_table[i].unit == OPTIONS_FLAG ?
+		    no_argument : required_argument;
+		lo[i].flag = NULL;
+		lo[i].val = options_table[i].letter != 0 ?
+		    options_table[i].letter : 256 + (int)i;
+		if (options_table[i].letter != 0 && n + 3 < size) {
+			optstring[n++] = (char)options_table[i].letter;
+			if (lo[i].has_arg == required_argument)
+				optstring[n++] = ':';
+		}
 	}
+	lo[i++] = (struct option){ "help", no_argument, NULL, 'h' };
+	lo[i++] = (struct option){ "version", no_argument, NULL, 'V' };
+	lo[i] = (struct option){ NULL, 0, NULL, 0 };
+	(void)snprintf(optstring + n, size - n, "hV");
+	return lo;
 }
 
-static long
-seconds_arg(const char *opt, const char *s, long min_ms, long max_s)
+/* The table row getopt_long() returned ch for, or NULL. */
+static const struct options_def *
+option_row(int ch)
 {
-	long ms = parse_seconds(s, max_s);
+	size_t i;
 
-	if (ms < min_ms) {
-		(void)fprintf(stderr, "in.rexecd: %s: bad number of seconds \"%s\"\n",
-		    opt, s);
-		exit(2);
-	}
-	return ms;
+	if (ch >= 256 && (size_t)(ch - 256) < options_count)
+		return &options_table[ch - 256];
+	for (i = 0; i < options_count; i++)
+		if (ch != 0 && options_table[i].letter == ch)
+			return &options_table[i];
+	return NULL;
 }
 
-/* The options of the defences against abuse (addresses, limits, penalties). */
+/* Reads the command line into o; exits on --help, --version and errors. */
 static void
-parse_defence(int ch, const char *arg, struct options *c)
+parse_args(int argc, char **argv, struct options *o)
 {
-	switch (ch) {
-	case OPT_ALLOW:
-		cidr_arg("--allow", arg, &c->allow);
-		break;
-	case OPT_DENY:
-		cidr_arg("--deny", arg, &c->deny);
-		break;
-	case OPT_ALLOW_LOW_PORTS:
-		c->allow_low_ports = 1;
-		break;
-	case OPT_MAX_STARTUPS:
-		if (connlimit_parse_startups(&c->limits, arg) == -1)
-			bad_value("--max-startups", arg);
-		break;
-	case OPT_PER_SOURCE_MAX:
-		c->limits.per_source = count_arg("--per-source-max", arg, 0,
-		    1000000);
-		break;
-	case OPT_MAX_SESSIONS:
-		c->limits.sessions = count_arg("--max-sessions", arg, 1,
-		    100000);
-		break;
-	case OPT_PENALTY:
-		if (penalty_parse(&c->penalty, arg) == -1)
-			bad_value("--penalty", arg);
-		break;
-	case OPT_PENALTY_EXEMPT:
-		cidr_arg("--penalty-exempt", arg, &c->penalty.exempt);
-		break;
-	default:
-		usage(stderr);
-		exit(2);
-	}
-}
-
-static void
-parse_args(int argc, char **argv, struct options *c)
-{
+	const struct option *lo;
+	const struct options_def *d;
+	enum options_error e;
+	char optstring[32];
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "dl:hV", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-			c->debug = 1;
-			break;
-		case 'l':
-			if (c->nlisten == OPTIONS_MAX_LISTEN) {
-				(void)fprintf(stderr, "in.rexecd: too many -l\n");
-				exit(2);
-			}
-			c->listen[c->nlisten++] = optarg;
-			break;
-		case OPT_PAM_SERVICE:
-			c->pam_service = optarg;
-			break;
-		case OPT_ALLOW_ROOT:
-			c->allow_root = 1;
-			break;
-		case OPT_GRACE:
-			c->grace_ms = seconds_arg("--login-grace-time", optarg,
-			    1000, 3600);
-			break;
-		case OPT_CONNECT_TIMEOUT:
-			c->connect_ms = seconds_arg("--connect-timeout", optarg,
-			    1, 600);
-			break;
-		case OPT_FAIL_DELAY:
-			c->fail_delay_ms = seconds_arg("--fail-delay", optarg,
-			    0, 60);
-			break;
-		case 'h':
+	lo = getopt_table(optstring, sizeof(optstring));
+	while ((ch = getopt_long(argc, argv, optstring, lo, NULL)) != -1) {
+		if (ch == 'h') {
 			usage(stdout);
 			exit(0);
-		case 'V':
+		}
+		if (ch == 'V') {
 			printf("in.rexecd (rexecd) %s\n", REXECD_VERSION);
 			exit(0);
-		default:
-			parse_defence(ch, optarg, c);
-			break;
 		}
+		if ((d = option_row(ch)) == NULL) {
+			usage(stderr);
+			exit(2);
+		}
+		if ((e = options_set(o, d, optarg)) != OPTIONS_OK)
+			bad_option(d, optarg, e);
 	}
 	if (optind != argc) {
 		usage(stderr);
@@ -316,17 +219,11 @@ take_inetd_socket(const struct options *c, int *listening)
 int
 main(int argc, char **argv)
 {
-	static struct options opts = {
-		.pam_service = "rexec",
-		.grace_ms = 30000,
-		.connect_ms = 5000,
-		.fail_delay_ms = 2000,
-	};
+	static struct options opts;
 	struct listen_set ls = { .n = 0 };
 	int i, sock, listening;
 
-	connlimit_defaults(&opts.limits);
-	penalty_defaults(&opts.penalty);
+	options_defaults(&opts);
 	parse_args(argc, argv, &opts);
 	sanitize_fds();
 	log_init("in.rexecd", opts.debug);

@@ -1,0 +1,134 @@
+/*
+ * options.c: the server's options as one table, their defaults, and how
+ * a value given for one of them is checked and stored.  Runs in the
+ * server's first process, before anything else (root, no network yet).
+ */
+#include <errno.h>
+#include <stddef.h>
+
+#include "num.h"
+#include "options.h"
+
+#define O(f) offsetof(struct options, f)
+
+const struct options_def options_table[] = {
+	{ .name = "debug", .letter = 'd', .unit = OPTIONS_FLAG,
+	    .field = O(debug) },
+	{ .name = "listen", .letter = 'l', .unit = OPTIONS_LISTEN,
+	    .field = O(listen) },
+	{ .name = "pam-service", .unit = OPTIONS_STRING,
+	    .field = O(pam_service) },
+	{ .name = "allow-root", .unit = OPTIONS_FLAG, .field = O(allow_root) },
+	{ .name = "login-grace-time", .unit = OPTIONS_SECONDS,
+	    .field = O(grace_ms), .min = 1000, .max = 3600 },
+	{ .name = "connect-timeout", .unit = OPTIONS_SECONDS,
+	    .field = O(connect_ms), .min = 1, .max = 600 },
+	{ .name = "fail-delay", .unit = OPTIONS_SECONDS,
+	    .field = O(fail_delay_ms), .min = 0, .max = 60 },
+	{ .name = "allow", .unit = OPTIONS_CIDR, .field = O(allow) },
+	{ .name = "deny", .unit = OPTIONS_CIDR, .field = O(deny) },
+	{ .name = "allow-low-ports", .unit = OPTIONS_FLAG,
+	    .field = O(allow_low_ports) },
+	{ .name = "max-startups", .unit = OPTIONS_STARTUPS,
+	    .field = O(limits) },
+	{ .name = "per-source-max", .unit = OPTIONS_COUNT,
+	    .field = O(limits.per_source), .min = 0, .max = 1000000 },
+	{ .name = "max-sessions", .unit = OPTIONS_COUNT,
+	    .field = O(limits.sessions), .min = 1, .max = 100000 },
+	{ .name = "penalty", .unit = OPTIONS_PENALTY, .field = O(penalty) },
+	{ .name = "penalty-exempt", .unit = OPTIONS_CIDR,
+	    .field = O(penalty.exempt) },
+};
+const size_t options_count = sizeof(options_table) / sizeof(options_table[0]);
+
+/* The values the server runs with when no option says otherwise. */
+void
+options_defaults(struct options *o)
+{
+	*o = (struct options){
+		.pam_service = "rexec",
+		.grace_ms = 30000,
+		.connect_ms = 5000,
+		.fail_delay_ms = 2000,
+	};
+	connlimit_defaults(&o->limits);
+	penalty_defaults(&o->penalty);
+}
+
+/* Appends an ADDR:PORT to the -l list (checked when it is opened). */
+static enum options_error
+add_listen(struct options *o, const char *arg)
+{
+	if (o->nlisten == OPTIONS_MAX_LISTEN)
+		return OPTIONS_ETOOMANY;
+	o->listen[o->nlisten++] = arg;
+	return OPTIONS_OK;
+}
+
+/* Appends an address rule to the list at p. */
+static enum options_error
+add_cidr(struct acl *l, const char *arg)
+{
+	if (acl_add(l, arg) == 0)
+		return OPTIONS_OK;
+	return errno == EINVAL ? OPTIONS_EVALUE : OPTIONS_ENOMEM;
+}
+
+/* Reads a count into the unsigned int at p. */
+static enum options_error
+set_count(unsigned int *p, const struct options_def *d, const char *arg)
+{
+	unsigned long v;
+
+	if (num_count(arg, d->min, d->max, &v) == -1)
+		return OPTIONS_EVALUE;
+	*p = (unsigned int)v;
+	return OPTIONS_OK;
+}
+
+/* Reads seconds into the long at p, as milliseconds of at least d->min. */
+static enum options_error
+set_seconds(long *p, const struct options_def *d, const char *arg)
+{
+	long ms;
+
+	if (num_seconds(arg, (long)d->max, &ms) == -1 || ms < (long)d->min)
+		return OPTIONS_ESECONDS;
+	*p = ms;
+	return OPTIONS_OK;
+}
+
+/*
+ * Checks arg as a value of option d and stores it in o.  arg is kept,
+ * not copied (strings and -l addresses), so it must outlive o; a flag
+ * takes no arg.
+ */
+enum options_error
+options_set(struct options *o, const struct options_def *d, const char *arg)
+{
+	void *p = (char *)o + d->field;
+
+	switch (d->unit) {
+	case OPTIONS_FLAG:
+		*(int *)p = 1;
+		return OPTIONS_OK;
+	case OPTIONS_STRING:
+		*(const char **)p = arg;
+		return OPTIONS_OK;
+	case OPTIONS_SECONDS:
+		return set_seconds(p, d, arg);
+	case OPTIONS_COUNT:
+		return set_count(p, d, arg);
+	case OPTIONS_CIDR:
+		return add_cidr(p, arg);
+	case OPTIONS_LISTEN:
+		return add_listen(o, arg);
+	case OPTIONS_STARTUPS:
+		return connlimit_parse_startups(p, arg) == 0 ? OPTIONS_OK :
+		    OPTIONS_EVALUE;
+	case OPTIONS_PENALTY:
+		return penalty_parse(p, arg) == 0 ? OPTIONS_OK :
+		    OPTIONS_EVALUE;
+	}
+	return OPTIONS_EVALUE;
+}
