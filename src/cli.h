@@ -14,10 +14,10 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
-#include <poll.h>
 #include <stddef.h>
-#include <time.h>
+#include <stdint.h>
 
+#include "netio.h"
 #include "proto.h"
 
 /* Exit codes, documented in rexec(1). */
@@ -38,7 +38,8 @@ struct cli_opts {
 	const char *passfile; /* --password-file, or NULL */
 	char *command;	      /* the words after the host, joined */
 	int family;	      /* AF_UNSPEC, AF_INET or AF_INET6 */
-	int timeout;	      /* seconds, 0 for none */
+	int timeout;	      /* -t: seconds, 0 for none */
+	long timeout_ms;      /* the same for netio_deadline(): -1 for none */
 	int nostdin;	      /* -n */
 	int nostderr;	      /* -N */
 	int status;	      /* -S */
@@ -48,13 +49,6 @@ struct cli_opts {
 void cli_msg_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void cli_msg_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void cli_msg_escape(char *, size_t, const char *);
-
-/* cli_fdio.c: deadlines and complete writes. */
-void cli_fdio_deadline(struct timespec *, int);
-int cli_fdio_poll(struct pollfd *, nfds_t, const struct timespec *);
-int cli_fdio_wait(int, short, const struct timespec *);
-int cli_fdio_send(int, const void *, size_t, const struct timespec *);
-int cli_fdio_write_all(int, const void *, size_t);
 
 /* cli_netrc.c: the entry of ~/.netrc that applies to a host. */
 struct cli_netrc {
@@ -88,7 +82,7 @@ struct cli_conn {
 int cli_conn_open(const struct cli_opts *, struct cli_conn *);
 int cli_conn_listen(const struct cli_conn *, int *, unsigned int *);
 int cli_conn_accept(const struct cli_opts *, const struct cli_conn *, int,
-    const struct timespec *);
+    int64_t);
 
 /* cli_handshake.c: port, connect-back, credentials, status byte. */
 #define CLI_EARLY_MAX 4096

@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "netio.h"
 
 /* The numeric form of an address, for messages. */
 static void
@@ -55,7 +54,7 @@ same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
  * close-on-exec socket, or -1 with errno set.
  */
 static int
-connect_one(const struct addrinfo *ai, int timeout)
+connect_one(const struct addrinfo *ai, long timeout_ms)
 {
 	int fd, err;
 
@@ -63,8 +62,7 @@ connect_one(const struct addrinfo *ai, int timeout)
 	    SOCK_NONBLOCK, ai->ai_protocol);
 	if (fd == -1)
 		return -1;
-	if (netio_connect(fd, ai->ai_addr, ai->ai_addrlen,
-	    timeout > 0 ? timeout * 1000L : -1) == -1) {
+	if (netio_connect(fd, ai->ai_addr, ai->ai_addrlen, timeout_ms) == -1) {
 		err = errno;
 		close(fd);
 		errno = err;
@@ -123,7 +121,7 @@ cli_conn_open(const struct cli_opts *o, struct cli_conn *c)
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((c->fd = connect_one(ai, o->timeout)) != -1) {
+		if ((c->fd = connect_one(ai, o->timeout_ms)) != -1) {
 			memcpy(&c->peer, ai->ai_addr, ai->ai_addrlen);
 			c->peerlen = ai->ai_addrlen;
 			break;
@@ -182,7 +180,7 @@ cli_conn_listen(const struct cli_conn *c, int *lfd, unsigned int *port)
  */
 int
 cli_conn_accept(const struct cli_opts *o, const struct cli_conn *c, int lfd,
-    const struct timespec *deadline)
+    int64_t deadline)
 {
 	struct sockaddr_storage ss;
 	struct pollfd p[2];
@@ -195,7 +193,7 @@ cli_conn_accept(const struct cli_opts *o, const struct cli_conn *c, int lfd,
 		p[0].fd = lfd;
 		p[1].fd = c->fd;
 		p[0].events = p[1].events = POLLIN;
-		if (cli_fdio_poll(p, 2, deadline) == -1) {
+		if (netio_poll(p, 2, deadline) == -1) {
 			if (errno != ETIMEDOUT)
 				cli_msg_warn("poll");
 			else

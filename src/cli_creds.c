@@ -135,11 +135,11 @@ prompt_tty(const struct cli_opts *o, const char *user, char *buf, size_t size)
 	}
 	(void)snprintf(text, sizeof(text), "Password for %s@%s: ", user,
 	    o->host);
-	if (cli_fdio_write_all(fd, text, strlen(text)) == 0)
+	if (netio_write_all(fd, text, strlen(text)) == 0)
 		rv = read_line(fd, buf, size, &oldmask);
 	err = errno;
 	(void)tcsetattr(fd, TCSAFLUSH, &saved);
-	(void)cli_fdio_write_all(fd, "\n", 1);
+	(void)netio_write_all(fd, "\n", 1);
 	if (rv == -1 && prompt_signal == 0) {
 		errno = err;
 		cli_msg_warn("password prompt");

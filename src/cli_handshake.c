@@ -33,16 +33,15 @@ static int
 read_reply(const struct cli_opts *o, int fd, struct cli_early *early)
 {
 	struct proto_reply r;
-	struct timespec deadline;
+	int64_t deadline = netio_deadline(o->timeout_ms);
 	unsigned char buf[CLI_EARLY_MAX];
 	enum proto_reply_status st;
 	size_t used;
 	ssize_t n;
 
 	proto_reply_init(&r);
-	cli_fdio_deadline(&deadline, o->timeout);
 	for (;;) {
-		if (cli_fdio_wait(fd, POLLIN, &deadline) == -1) {
+		if (netio_wait(fd, POLLIN, deadline) == -1) {
 			if (errno == ETIMEDOUT)
 				cli_msg_warnx("%s: timed out after %d s waiting "
 				    "for the server's reply", o->host,
@@ -93,7 +92,7 @@ read_reply(const struct cli_opts *o, int fd, struct cli_early *early)
 static int
 open_stderr(const struct cli_opts *o, struct cli_conn *c)
 {
-	struct timespec deadline;
+	int64_t deadline;
 	char field[PROTO_PORT_DIGITS + 1];
 	unsigned int port;
 	ssize_t n;
@@ -103,15 +102,15 @@ open_stderr(const struct cli_opts *o, struct cli_conn *c)
 		cli_msg_warn("%s: stderr channel", o->host);
 		return -1;
 	}
-	cli_fdio_deadline(&deadline, o->timeout);
+	deadline = netio_deadline(o->timeout_ms);
 	n = proto_encode_port(field, sizeof(field), port);
 	if (n == -1 ||
-	    cli_fdio_send(c->fd, field, (size_t)n, &deadline) == -1) {
+	    netio_send_all(c->fd, field, (size_t)n, deadline) == -1) {
 		cli_msg_warn("%s: sending the port", o->host);
 		close(lfd);
 		return -1;
 	}
-	fd = cli_conn_accept(o, c, lfd, &deadline);
+	fd = cli_conn_accept(o, c, lfd, deadline);
 	close(lfd);
 	if (fd == -1)
 		return -1;
@@ -129,7 +128,6 @@ static int
 send_creds(const struct cli_opts *o, struct cli_conn *c,
     const struct cli_creds *cr)
 {
-	struct timespec deadline;
 	size_t size, off;
 	ssize_t n;
 	char *buf;
@@ -146,10 +144,10 @@ send_creds(const struct cli_opts *o, struct cli_conn *c,
 		off = (size_t)proto_encode_port(buf, size, 0);
 	n = proto_encode_creds(buf + off, size - off, cr->user, cr->pass,
 	    o->command);
-	cli_fdio_deadline(&deadline, o->timeout);
 	if (n == -1)
 		cli_msg_warnx("user name, password or command too long");
-	else if (cli_fdio_send(c->fd, buf, off + (size_t)n, &deadline) == 0 ||
+	else if (netio_send_all(c->fd, buf, off + (size_t)n,
+	    netio_deadline(o->timeout_ms)) == 0 ||
 	    errno == EPIPE || errno == ECONNRESET)
 		rv = 0; /* if the server hung up, its reply says why */
 	else if (errno == ETIMEDOUT)

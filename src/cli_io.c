@@ -51,7 +51,7 @@ emit(struct pump *r, int fd, int filtered, const unsigned char *buf,
 			n += cli_status_flush(r->st, out + n);
 		buf = out;
 	}
-	if (n == 0 || cli_fdio_write_all(fd, buf, n) == 0)
+	if (n == 0 || netio_write_all(fd, buf, n) == 0)
 		return 0;
 	if (errno == EPIPE) {
 		(void)signal(SIGPIPE, SIG_DFL);
@@ -191,12 +191,11 @@ poll_set(struct pump *r, struct pollfd *p)
 static int
 pump_once(struct pump *r)
 {
-	static const struct timespec never = { -1, 0 };
 	struct pollfd p[4];
 	int filt_pri = r->c->errfd == -1;
 
 	poll_set(r, p);
-	if (cli_fdio_poll(p, 4, &never) == -1) {
+	if (netio_poll(p, 4, NETIO_NEVER) == -1) {
 		cli_msg_warn("poll");
 		return -1;
 	}

@@ -228,16 +228,6 @@ watch(int epfd, int op, int fd, uint32_t events, uint64_t data)
 	return epoll_ctl(epfd, op, fd, &ev);
 }
 
-/* Milliseconds on the monotonic clock. */
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * In the new connection process: sheds the listener's descriptors,
  * signal mask and raised descriptor limit, and serves the connection.
@@ -585,13 +575,13 @@ listen_loop(struct listen_set *ls, const struct options *opts)
 	announce(ls);
 	for (;;) {
 		n = epoll_wait(l.epfd, ev, MAX_EVENTS,
-		    poll_timeout(&l, now_ms()));
+		    poll_timeout(&l, netio_now()));
 		if (n == -1) {
 			if (errno != EINTR)
 				fatal("epoll_wait");
 			continue;
 		}
-		now = now_ms();
+		now = netio_now();
 		sig = startup = 0;
 		memset(acc, 0, sizeof(acc));
 		/* refused sockets first: an accept below may reuse an fd */

@@ -1,16 +1,21 @@
 /*
- * netio.c: the socket work of a connection.  Every read waits at most
- * until a deadline, every write is complete, every descriptor is
- * close-on-exec.  Used by the connection process (root, before
- * authentication) and by the client.
+ * netio.c: the I/O layer of both programs.  Deadlines are milliseconds
+ * on the monotonic clock; every wait ends at one, every write is
+ * complete, every descriptor is close-on-exec.  Its users: the
+ * connection process (root: handshake fields, connect-back, refusals),
+ * the user's process (the status byte, the last close), the listener
+ * (the clock, addresses for the log) and the client (waits, writes and
+ * connecting).  No logging here: callers say what failed.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sockios.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <limits.h>
 #include <poll.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -19,30 +24,83 @@
 #define PEEK_SIZE 4096 /* a page of stack, a handful of peeks per field */
 #define DRAIN_SLICE_MS 20  /* how often a closing socket is looked at */
 
-/* Sets *ts to ms milliseconds from now on the monotonic clock. */
-void
-netio_deadline(struct timespec *ts, long ms)
+/* Milliseconds on the monotonic clock (which cannot fail on Linux). */
+int64_t
+netio_now(void)
 {
-	clock_gettime(CLOCK_MONOTONIC, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The deadline ms milliseconds from now; NETIO_NEVER when ms < 0. */
+int64_t
+netio_deadline(long ms)
+{
+	return ms < 0 ? NETIO_NEVER : netio_now() + ms;
+}
+
+/*
+ * Milliseconds left until the deadline as poll() takes them: 0 once it
+ * has passed, -1 for NETIO_NEVER, at most INT_MAX.
+ */
+int
+netio_left(int64_t deadline)
+{
+	int64_t ms;
+
+	if (deadline == NETIO_NEVER)
+		return -1;
+	ms = deadline - netio_now();
+	if (ms <= 0)
+		return 0;
+	return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/* Sleeps until the deadline, through signals. */
+void
+netio_sleep_until(int64_t deadline)
+{
+	struct timespec ts = { .tv_sec = deadline / 1000,
+		.tv_nsec = (deadline % 1000) * 1000000L };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
+	    NULL) == EINTR)
+		;
+}
+
+/*
+ * Polls the descriptors until one is ready or the deadline passes,
+ * through EINTR.  Returns how many are ready, or -1 with errno ETIMEDOUT
+ * or poll()'s error.  A deadline already passed is a timeout.
+ */
+int
+netio_poll(struct pollfd *p, nfds_t n, int64_t deadline)
+{
+	int ms, r;
+
+	for (;;) {
+		if ((ms = netio_left(deadline)) == 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		r = poll(p, n, ms);
+		if (r > 0)
+			return r;
+		if (r == -1 && errno != EINTR)
+			return -1;
 	}
 }
 
-/* Milliseconds left until *ts, 0 once it has passed. */
-long
-netio_remaining_ms(const struct timespec *ts)
+/* Waits until fd has one of the events, an error or a hangup: 0 or -1. */
+int
+netio_wait(int fd, short events, int64_t deadline)
 {
-	struct timespec now;
-	long ms;
+	struct pollfd p = { .fd = fd, .events = events };
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (long)(ts->tv_sec - now.tv_sec) * 1000 +
-	    (ts->tv_nsec - now.tv_nsec) / 1000000L;
-	return ms > 0 ? ms : 0;
+	return netio_poll(&p, 1, deadline) == -1 ? -1 : 0;
 }
 
 /* Records an address with its numeric form; a v4-mapped one reads as IPv4. */
@@ -92,44 +150,54 @@ netio_endpoints(int fd, struct netio_addr *peer, struct netio_addr *local)
 	return 0;
 }
 
-/* Writes all of buf, through short writes and EINTR. */
-int
-netio_write_all(int fd, const void *buf, size_t len)
+/*
+ * Puts all of buf on fd, through short writes and EINTR, waiting for
+ * room until the deadline when fd is non-blocking.  On a socket (sock)
+ * with send(), which never blocks and never raises SIGPIPE; otherwise
+ * with write().  Returns 0, or -1 with errno set.
+ */
+static int
+put_all(int fd, const char *p, size_t len, int64_t deadline, int sock)
 {
-	const char *p = buf;
 	ssize_t n;
 
 	while (len > 0) {
-		n = write(fd, p, len);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
+		n = sock ? send(fd, p, len, MSG_DONTWAIT | MSG_NOSIGNAL) :
+		    write(fd, p, len);
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (netio_wait(fd, POLLOUT, deadline) == -1)
+				return -1;
+			continue;
 		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
 		p += n;
 		len -= (size_t)n;
 	}
 	return 0;
 }
 
-/* Waits until fd is readable (or writable) or the deadline passes. */
-static enum netio_result
-wait_fd(int fd, short events, const struct timespec *deadline)
+/*
+ * Writes all of buf to fd, however long it takes (a descriptor left
+ * non-blocking is waited for).  Returns 0, or -1 with errno set.
+ */
+int
+netio_write_all(int fd, const void *buf, size_t len)
 {
-	struct pollfd pfd = { .fd = fd, .events = events };
-	long ms;
-	int n;
+	return put_all(fd, buf, len, NETIO_NEVER, 0);
+}
 
-	for (;;) {
-		ms = netio_remaining_ms(deadline);
-		if (ms == 0)
-			return NETIO_TIMEOUT;
-		n = poll(&pfd, 1, ms > 60000 ? 60000 : (int)ms);
-		if (n > 0)
-			return NETIO_OK;
-		if (n == -1 && errno != EINTR)
-			return NETIO_ERROR;
-	}
+/*
+ * Sends all of buf on a socket before the deadline, never blocking past
+ * it and never raising SIGPIPE.  Returns 0, or -1 with errno set
+ * (ETIMEDOUT when the time ran out).
+ */
+int
+netio_send_all(int fd, const void *buf, size_t len, int64_t deadline)
+{
+	return put_all(fd, buf, len, deadline, 1);
 }
 
 /*
@@ -161,8 +229,8 @@ consume(int fd, size_t len)
  * PROTO_FIELD or the parser's error.
  */
 enum netio_result
-netio_recv_field(int fd, struct proto_handshake *hs,
-    const struct timespec *deadline, enum proto_status *st)
+netio_recv_field(int fd, struct proto_handshake *hs, int64_t deadline,
+    enum proto_status *st)
 {
 	char buf[PEEK_SIZE];
 	enum netio_result r;
@@ -170,8 +238,8 @@ netio_recv_field(int fd, struct proto_handshake *hs,
 	ssize_t n;
 
 	for (;;) {
-		if ((r = wait_fd(fd, POLLIN, deadline)) != NETIO_OK)
-			return r;
+		if (netio_wait(fd, POLLIN, deadline) == -1)
+			return errno == ETIMEDOUT ? NETIO_TIMEOUT : NETIO_ERROR;
 		n = recv(fd, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT);
 		if (n == -1 && (errno == EINTR || errno == EAGAIN))
 			continue;
@@ -234,19 +302,14 @@ int
 netio_connect(int fd, const struct sockaddr *sa, socklen_t len,
     long timeout_ms)
 {
-	struct timespec deadline;
 	socklen_t elen = sizeof(int);
 	int err = 0, flags;
 
 	if (connect(fd, sa, len) == -1) {
 		if (errno != EINPROGRESS && errno != EINTR)
 			return -1;
-		netio_deadline(&deadline, timeout_ms < 0 ? NETIO_FOREVER_MS :
-		    timeout_ms);
-		if (wait_fd(fd, POLLOUT, &deadline) != NETIO_OK) {
-			errno = ETIMEDOUT;
+		if (netio_wait(fd, POLLOUT, netio_deadline(timeout_ms)) == -1)
 			return -1;
-		}
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == -1)
 			return -1;
 		if (err != 0) {
@@ -272,20 +335,31 @@ unacked(int fd)
 }
 
 /*
- * Reads and discards what the peer has sent so far.  Returns 1 once it
- * has closed its side (or the connection failed): nothing more can
- * arrive.  Returns 0 when its input is merely empty for now.
+ * Reads and discards what the peer has sent so far, without waiting;
+ * when budget is not NULL, at most *budget bytes in all (it counts
+ * down).  Returns 1 once nothing more is to be read: the peer closed its
+ * side, the connection failed, or the budget is spent.  Returns 0 when
+ * the input is merely empty for now.
  */
-static int
-discard_input(int fd)
+int
+netio_discard(int fd, size_t *budget)
 {
 	char sink[4096];
 	ssize_t n;
 
-	do
+	for (;;) {
 		n = recv(fd, sink, sizeof(sink), MSG_DONTWAIT);
-	while (n > 0 || (n == -1 && errno == EINTR));
-	return n == 0 || errno != EAGAIN;
+		if (n > 0 && budget != NULL && (size_t)n >= *budget) {
+			*budget = 0;
+			return 1;
+		}
+		if (n > 0 && budget != NULL)
+			*budget -= (size_t)n;
+		if (n > 0 || (n == -1 && errno == EINTR))
+			continue;
+		return n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK) ?
+		    0 : 1;
+	}
 }
 
 /*
@@ -299,11 +373,10 @@ static void
 drain_until_acked(int fd, long max_ms)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	struct timespec deadline;
+	int64_t deadline = netio_deadline(max_ms);
 
-	netio_deadline(&deadline, max_ms);
-	while (!discard_input(fd) && unacked(fd) > 0 &&
-	    netio_remaining_ms(&deadline) > 0) {
+	while (!netio_discard(fd, NULL) && unacked(fd) > 0 &&
+	    netio_left(deadline) > 0) {
 		if (poll(&pfd, 1, DRAIN_SLICE_MS) == -1 && errno != EINTR)
 			break;
 	}
@@ -319,16 +392,12 @@ drain_until_acked(int fd, long max_ms)
 void
 netio_close_gently(int fd, long max_ms)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	struct timespec deadline;
-	long ms;
+	int64_t deadline = netio_deadline(max_ms);
 
 	(void)shutdown(fd, SHUT_WR);
-	netio_deadline(&deadline, max_ms);
-	while (!discard_input(fd) && (ms = netio_remaining_ms(&deadline)) > 0) {
-		if (poll(&pfd, 1, (int)ms) == -1 && errno != EINTR)
-			break;
-	}
+	while (!netio_discard(fd, NULL) &&
+	    netio_wait(fd, POLLIN, deadline) == 0)
+		;
 	close(fd);
 }
 
@@ -343,4 +412,25 @@ netio_release(int fd, long max_ms)
 {
 	drain_until_acked(fd, max_ms);
 	close(fd);
+}
+
+/*
+ * Opens /dev/null on each of descriptors 0, 1 and 2 that is closed, so
+ * that no socket or file opened later lands there and is written to as
+ * if it were an output.  They stay open across exec.  Runs first thing
+ * in both programs.  Returns 0, or -1 if one could not be opened.
+ */
+int
+netio_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		/* NOLINTNEXTLINE(android-cloexec-open): 0-2 survive exec */
+		if (open("/dev/null", O_RDWR) != fd)
+			return -1;
+	}
+	return 0;
 }

@@ -14,8 +14,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "refuse.h"
+#include "netio.h"
 #include "proto.h"
+#include "refuse.h"
 
 #define CLOSE_MS 200	    /* how long a refused client may talk on */
 #define DRAIN_MAX 65536     /* and how much of it is read */
@@ -23,7 +24,7 @@
 struct refused {
 	int fd;
 	int64_t until;
-	size_t drained;
+	size_t budget;	     /* bytes still to be read at most */
 };
 
 static struct refused tab[REFUSE_MAX];
@@ -37,39 +38,14 @@ refuse_init(int ep)
 	epfd = ep;
 }
 
-/*
- * Reads and discards what the socket holds, without waiting.  Returns 1
- * when the socket is done with (EOF, error, or too much read), 0 when it
- * may still have more to say.
- */
-static int
-drain(struct refused *l)
-{
-	char sink[4096];
-	ssize_t n;
-
-	for (;;) {
-		n = recv(l->fd, sink, sizeof(sink), MSG_DONTWAIT);
-		if (n > 0) {
-			l->drained += (size_t)n;
-			if (l->drained >= DRAIN_MAX)
-				return 1;
-			continue;
-		}
-		if (n == -1 && errno == EINTR)
-			continue;
-		return n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK) ?
-		    0 : 1;
-	}
-}
-
 /* Sends "\x01" text "\n" on fd and starts closing it gently. */
 void
 refuse_send(int fd, const char *text, int64_t now)
 {
 	char buf[PROTO_MSG_MAX + 2];
 	size_t n = proto_format_refusal(buf, sizeof(buf), text);
-	struct refused l = { .fd = fd, .until = now + CLOSE_MS };
+	struct refused l = { .fd = fd, .until = now + CLOSE_MS,
+		.budget = DRAIN_MAX };
 	struct epoll_event ev = { 0 };
 
 	/* MSG_MORE holds the text back: the FIN goes out in its segment */
@@ -77,7 +53,7 @@ refuse_send(int fd, const char *text, int64_t now)
 	(void)shutdown(fd, SHUT_WR);
 	ev.events = EPOLLIN;
 	ev.data.u64 = REFUSE_EV_KIND | (uint32_t)fd;
-	if (drain(&l) == 1 || ntab == REFUSE_MAX || epfd == -1 ||
+	if (netio_discard(fd, &l.budget) == 1 || ntab == REFUSE_MAX || epfd == -1 ||
 	    epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) == -1) {
 		close(fd);
 		return;
@@ -102,7 +78,7 @@ refuse_ready(uint64_t data)
 
 	for (i = 0; i < ntab; i++)
 		if (tab[i].fd == fd) {
-			if (drain(&tab[i]) == 1)
+			if (netio_discard(fd, &tab[i].budget) == 1)
 				drop(i);
 			return;
 		}

@@ -61,20 +61,6 @@ usage(const char *why)
 	exit(CLI_EXIT_USAGE);
 }
 
-/* Opens /dev/null on any closed fd 0-2, so that no socket lands there. */
-static void
-std_fds(void)
-{
-	int fd;
-
-	for (fd = 0; fd < 3; fd++) {
-		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
-			continue;
-		if (open("/dev/null", O_RDWR | O_CLOEXEC) != fd)
-			exit(CLI_EXIT_USAGE);
-	}
-}
-
 /* Reports an unknown option or a missing argument, then exits. */
 static void __attribute__((noreturn))
 bad_option(int ch, const char *word)
@@ -206,6 +192,7 @@ parse_args(int argc, char **argv, struct cli_opts *o)
 	while ((ch = getopt_long(argc, argv, "+:46l:nNp:St:", longopts,
 	    NULL)) != -1)
 		set_option(ch, o, argv);
+	o->timeout_ms = o->timeout > 0 ? o->timeout * 1000L : -1;
 	if (argc - optind < 2)
 		usage(argc - optind < 1 ? "no host" : "no command");
 	o->host = argv[optind];
@@ -302,7 +289,8 @@ main(int argc, char **argv)
 	struct cli_opts o;
 	int code;
 
-	std_fds();
+	if (netio_std_fds() == -1)
+		return CLI_EXIT_USAGE;
 	(void)signal(SIGPIPE, SIG_IGN);
 	parse_args(argc, argv, &o);
 	code = run(&o);

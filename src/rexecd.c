@@ -15,6 +15,7 @@
 #include "options.h"
 #include "listen.h"
 #include "log.h"
+#include "netio.h"
 #include "session.h"
 
 static void
@@ -172,19 +173,6 @@ parse_args(int argc, char **argv, struct options *o)
 	}
 }
 
-/* Makes sure 0, 1 and 2 are open, so no socket can land on them. */
-static void
-sanitize_fds(void)
-{
-	int fd;
-
-	/* NOLINTNEXTLINE(android-cloexec-open): 0, 1, 2 must survive exec */
-	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
-		;
-	if (fd > 2)
-		close(fd);
-}
-
 /*
  * inetd mode: moves the connection off descriptor 0 and points 0 and 1
  * (and 2, unless -d logs there) at /dev/null, so nothing this process
@@ -225,7 +213,8 @@ main(int argc, char **argv)
 
 	options_defaults(&opts);
 	parse_args(argc, argv, &opts);
-	sanitize_fds();
+	if (netio_std_fds() == -1)
+		return 1;
 	log_init("in.rexecd", opts.debug);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		fatal("signal");

@@ -35,8 +35,8 @@ struct session {
 	int sock, errfd;
 	int startup_fd;		     /* to tell the listener of a login */
 	struct netio_addr peer, local;
-	struct timespec deadline;    /* end of the login grace time */
-	struct timespec auth_start;  /* when the credentials were complete */
+	int64_t deadline;	     /* end of the login grace time */
+	int64_t auth_start;	     /* when the credentials were complete */
 	struct proto_handshake hs;
 	char user[LOG_ESCAPE_SIZE];  /* escaped, for the log */
 	struct authpam pam;
@@ -99,7 +99,7 @@ read_field(struct session *s, const char *what)
 	enum proto_status st = PROTO_MORE;
 	enum netio_result r;
 
-	r = netio_recv_field(s->sock, &s->hs, &s->deadline, &st);
+	r = netio_recv_field(s->sock, &s->hs, s->deadline, &st);
 	if (r != NETIO_OK || st != PROTO_FIELD)
 		handshake_failed(s, r, st, what);
 }
@@ -167,21 +167,11 @@ fail_delay_ms(long base)
 static void __attribute__((noreturn))
 refuse_login(struct session *s, const char *reason)
 {
-	struct timespec until = s->auth_start, rest;
-	long ms = fail_delay_ms(s->opts->fail_delay_ms);
-
 	log_auth("login refused for user \"%s\" from %s port %u: %s", s->user,
 	    s->peer.host, s->peer.port, reason);
 	alarm(0); /* PAM is over; the wait below is bounded */
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until,
-	    &rest) == EINTR)
-		;
+	netio_sleep_until(s->auth_start +
+	    fail_delay_ms(s->opts->fail_delay_ms));
 	authpam_close(&s->pam);
 	refuse(s, PROTO_TXT_LOGIN, SESSION_EXIT_LOGIN);
 }
@@ -216,7 +206,7 @@ phase_auth(struct session *s)
 	const char *user;
 	struct passwd pw;
 
-	clock_gettime(CLOCK_MONOTONIC, &s->auth_start);
+	s->auth_start = netio_now();
 	if (!s->opts->allow_root && copy_account(&pw, s->hs.user) == 0 &&
 	    pw.pw_uid == 0)
 		refuse_login(s, "root login refused");
@@ -422,7 +412,7 @@ session_run(int sock, const struct options *opts, int startup_fd)
 	s->errfd = -1;
 	s->startup_fd = startup_fd;
 	proto_init(&s->hs);
-	netio_deadline(&s->deadline, opts->grace_ms);
+	s->deadline = netio_deadline(opts->grace_ms);
 	alarm((unsigned int)(opts->grace_ms / 1000 + 2));
 	if (netio_endpoints(sock, &s->peer, &s->local) == -1) {
 		if (errno == ENOTCONN) {
