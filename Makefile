@@ -14,7 +14,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DREXECD_VERSION='"$(VERSION)"' \
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 # Modules that the server and the client share.
-COMMON = proto netio num
+COMMON = proto netio num escape
 SERVER = rexecd options listen connlimit penalty acl refuse notify session \
 	authpam privdrop memtrim command relay log $(COMMON)
 

@@ -1,7 +1,7 @@
 # Unit tests (cmocka): tests/unit/test_<mod>.c is linked with $(B)/<mod>.o.
 # Add a module with one line:  UNIT_TESTS += <mod>
 # and, if its test needs more objects:  $(B)/test_<mod>: $(B)/<other>.o
-UNIT_TESTS += proto acl penalty connlimit memtrim num options
+UNIT_TESTS += proto acl penalty connlimit memtrim num options escape
 .SECONDARY: $(UNIT_TESTS:%=$(B)/%.o)
 
 $(B)/test_%: tests/unit/test_%.c $(B)/%.o src/*.h | $(B)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "authpam.h"
+#include "escape.h"
 #include "log.h"
 
 /*
@@ -22,7 +23,7 @@ static int
 conversation(int n, const struct pam_message **msg, struct pam_response **resp,
     void *data)
 {
-	char text[LOG_ESCAPE_SIZE];
+	char text[ESCAPE_LOG_SIZE];
 	struct authpam *ap = data;
 	struct pam_response *r;
 	int i;
@@ -43,9 +44,9 @@ conversation(int n, const struct pam_message **msg, struct pam_response **resp,
 			break;
 		case PAM_ERROR_MSG:
 		case PAM_TEXT_INFO:
-			log_debug("PAM says: %s", log_escape(text,
+			log_debug("PAM says: %s", escape_text(text,
 			    sizeof(text), msg[i]->msg != NULL ?
-			    msg[i]->msg : ""));
+			    msg[i]->msg : "", ESCAPE_LOG));
 			break;
 		default:
 			goto fail;

@@ -48,7 +48,6 @@ struct cli_opts {
 /* cli_msg.c: diagnostics, always "rexec: ..." on stderr. */
 void cli_msg_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void cli_msg_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
-void cli_msg_escape(char *, size_t, const char *);
 
 /* cli_netrc.c: the entry of ~/.netrc that applies to a host. */
 struct cli_netrc {

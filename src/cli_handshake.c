@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
 
 /* Prints the server's refusal as "rexec: HOST: text". */
 static void
@@ -20,7 +21,7 @@ print_refusal(const struct cli_opts *o, const char *text)
 {
 	char safe[PROTO_MSG_MAX * 4 + 1];
 
-	cli_msg_escape(safe, sizeof(safe), text);
+	escape_text(safe, sizeof(safe), text, ESCAPE_TERM);
 	cli_msg_warnx("%s: %s", o->host, safe);
 }
 

@@ -39,31 +39,3 @@ cli_msg_warnx(const char *fmt, ...)
 	(void)fputc('\n', stderr);
 	(void)fflush(stderr);
 }
-
-/*
- * Copies text that came from the network into dst for printing: bytes
- * outside printable ASCII become \ooo, so a server cannot send terminal
- * escapes.  Always NUL-terminates; cuts the text if dst is short.
- */
-void
-cli_msg_escape(char *dst, size_t size, const char *src)
-{
-	const unsigned char *p = (const unsigned char *)src;
-	size_t off = 0;
-
-	if (size == 0)
-		return;
-	for (; *p != '\0'; p++) {
-		if (*p >= 0x20 && *p < 0x7f) {
-			if (off + 1 >= size)
-				break;
-			dst[off++] = (char)*p;
-		} else {
-			if (off + 4 >= size)
-				break;
-			(void)snprintf(dst + off, 5, "\\%03o", *p);
-			off += 4;
-		}
-	}
-	dst[off] = '\0';
-}

@@ -1,8 +1,9 @@
 /*
- * log.c: logging for every process of the server and for the client.
- * Messages go to syslog (daemon facility; authentication events to
- * authpriv), or to stderr when debugging.  Strings that came from the
- * network go through log_escape() before they reach a message.
+ * log.c: logging for every process of the server (the client prints
+ * its own messages, cli_msg.c).  Messages go to syslog (daemon
+ * facility; authentication events to authpriv), or to stderr when
+ * debugging.  Strings that came from the network go through
+ * escape_text() (escape.c) before they reach a message.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -124,41 +125,4 @@ fatalx(const char *fmt, ...)
 	vlog(LOG_CRIT, fmt, ap, NULL);
 	va_end(ap);
 	exit(1);
-}
-
-/*
- * Copies a network string into buf for logging: printable ASCII other
- * than backslash and double quote as is, every other byte as \xNN, cut
- * at LOG_ESCAPE_MAX input characters with "..." appended.
- */
-const char *
-log_escape(char *buf, size_t size, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
-	size_t o = 0, i;
-
-	if (size == 0)
-		return "";
-	for (i = 0; i < LOG_ESCAPE_MAX && p[i] != '\0'; i++) {
-		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' &&
-		    p[i] != '"') {
-			if (o + 1 >= size)
-				break;
-			buf[o++] = (char)p[i];
-		} else {
-			if (o + 4 >= size)
-				break;
-			buf[o++] = '\\';
-			buf[o++] = 'x';
-			buf[o++] = hex[p[i] >> 4];
-			buf[o++] = hex[p[i] & 0xf];
-		}
-	}
-	if (p[i] != '\0' && o + 3 < size) {
-		memcpy(buf + o, "...", 3);
-		o += 3;
-	}
-	buf[o] = '\0';
-	return buf;
 }

@@ -4,9 +4,6 @@
 
 #include <stddef.h>
 
-#define LOG_ESCAPE_MAX 128 /* characters of a network string kept in logs */
-#define LOG_ESCAPE_SIZE (LOG_ESCAPE_MAX * 4 + 4) /* buffer for log_escape */
-
 void log_init(const char *, int);
 void log_auth(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
@@ -17,6 +14,5 @@ void fatal(const char *, ...)
     __attribute__((format(printf, 1, 2), noreturn));
 void fatalx(const char *, ...)
     __attribute__((format(printf, 1, 2), noreturn));
-const char *log_escape(char *, size_t, const char *);
 
 #endif

@@ -22,6 +22,7 @@
 
 #include "acl.h"
 #include "authpam.h"
+#include "escape.h"
 #include "log.h"
 #include "memtrim.h"
 #include "netio.h"
@@ -38,7 +39,7 @@ struct session {
 	int64_t deadline;	     /* end of the login grace time */
 	int64_t auth_start;	     /* when the credentials were complete */
 	struct proto_handshake hs;
-	char user[LOG_ESCAPE_SIZE];  /* escaped, for the log */
+	char user[ESCAPE_LOG_SIZE];  /* escaped, for the log */
 	struct authpam pam;
 	struct passwd pw;	     /* our own copy of the account */
 	char *shell;
@@ -143,7 +144,7 @@ phase_handshake(struct session *s)
 	read_field(s, "user name");
 	read_field(s, "password");
 	read_field(s, "command");
-	log_escape(s->user, sizeof(s->user), s->hs.user);
+	escape_text(s->user, sizeof(s->user), s->hs.user, ESCAPE_LOG);
 }
 
 /* Milliseconds to wait after a refused login: the delay with +-10% jitter. */
