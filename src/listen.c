@@ -376,13 +376,13 @@ admit(struct listener *l, int fd, const struct sockaddr *sa, socklen_t len,
 
 	if (acl_addr_from(&a, sa) == -1 ||
 	    !acl_permits(&l->opts->allow, &l->opts->deny, &a)) {
-		turn_away(fd, sa, len, now, SESSION_TXT_ACL,
+		turn_away(fd, sa, len, now, PROTO_TXT_ACL,
 		    "address not allowed", AUTH);
 		return -1;
 	}
 	acl_source_key(key, &a);
 	if (penalty_refuses(&a, now)) {
-		turn_away(fd, sa, len, now, SESSION_TXT_PENALTY,
+		turn_away(fd, sa, len, now, PROTO_TXT_PENALTY,
 		    "source penalised", QUIET);
 		return -1;
 	}
@@ -404,7 +404,7 @@ admit(struct listener *l, int fd, const struct sockaddr *sa, socklen_t len,
 		    lc->per_source);
 		break;
 	}
-	turn_away(fd, sa, len, now, SESSION_TXT_BUSY, why, INFO);
+	turn_away(fd, sa, len, now, PROTO_TXT_BUSY, why, INFO);
 	return -1;
 }
 
@@ -440,7 +440,7 @@ accept_one(struct listener *l, int lfd, int64_t now)
 	if ((pid = fork()) == -1) {
 		log_warn("fork");
 		turn_away(fd, (struct sockaddr *)&ss, len, now,
-		    SESSION_TXT_BUSY, "cannot fork", INFO);
+		    PROTO_TXT_BUSY, "cannot fork", INFO);
 		return -1;
 	}
 	if (pid == 0)

@@ -23,7 +23,10 @@
 #define PROTO_OK 0x00		    /* status byte: success */
 #define PROTO_REFUSED 0x01	    /* status byte: text and '\n' follow */
 
-/* Diagnostic texts, sent as "\x01" text "\n". */
+/*
+ * Every text the server sends, as "\x01" text "\n".  The first ones are
+ * the historical servers' words, which clients and scripts know.
+ */
 #define PROTO_TXT_USER_LONG "username too long"
 #define PROTO_TXT_PASS_LONG "password too long"
 #define PROTO_TXT_CMD_LONG "command too long"
@@ -32,6 +35,15 @@
 #define PROTO_TXT_NO_DIR "No remote directory."
 #define PROTO_TXT_TRY_AGAIN "Try again."
 #define PROTO_TXT_CONNECT "Connection to stderr port failed."
+/*
+ * Refusals of this server's own, before or beside the handshake.  Each
+ * holds "denied": scanners take a reply without one of their failure
+ * words for a valid login.
+ */
+#define PROTO_TXT_TIMEOUT "Login timed out: access denied."
+#define PROTO_TXT_ACL "Address not allowed: access denied."
+#define PROTO_TXT_BUSY "Too many connections: access denied."
+#define PROTO_TXT_PENALTY "Too many failures: access denied."
 
 enum proto_field {
 	PROTO_F_PORT,

@@ -78,7 +78,7 @@ handshake_failed(struct session *s, enum netio_result r, enum proto_status st,
 	case NETIO_TIMEOUT:
 		log_auth("timeout from %s port %u while reading the %s",
 		    s->peer.host, s->peer.port, what);
-		refuse(s, SESSION_TXT_TIMEOUT, SESSION_EXIT_TIMEOUT);
+		refuse(s, PROTO_TXT_TIMEOUT, SESSION_EXIT_TIMEOUT);
 	case NETIO_EOF:
 	case NETIO_ERROR:
 		log_info("connection from %s port %u closed while reading "
@@ -394,7 +394,7 @@ check_address(struct session *s)
 		return;
 	log_auth("refused connection from %s port %u: address not allowed",
 	    s->peer.host, s->peer.port);
-	refuse(s, SESSION_TXT_ACL, SESSION_EXIT_PROTO);
+	refuse(s, PROTO_TXT_ACL, SESSION_EXIT_PROTO);
 }
 
 /*

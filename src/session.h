@@ -11,16 +11,6 @@
 #define SESSION_EXIT_LOGIN 3   /* login refused */
 #define SESSION_EXIT_TIMEOUT 4 /* login grace time exceeded */
 
-/*
- * Refusals that are not about the handshake (those are in proto.h).
- * Each holds "denied": scanners take a reply without one of their
- * failure words for a valid login.
- */
-#define SESSION_TXT_TIMEOUT "Login timed out: access denied."
-#define SESSION_TXT_ACL "Address not allowed: access denied."
-#define SESSION_TXT_BUSY "Too many connections: access denied."
-#define SESSION_TXT_PENALTY "Too many failures: access denied."
-
 void session_run(int, const struct options *, int)
     __attribute__((noreturn));
 
