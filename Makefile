@@ -15,8 +15,9 @@ ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS) $(EXTRA_LDFLAG
 
 # Modules that the server and the client share.
 COMMON = proto netio num escape
-SERVER = rexecd options listen connlimit penalty acl refuse notify session \
-	authpam privdrop memtrim command relay log $(COMMON)
+SERVER = rexecd options listen listener connproc connlimit penalty acl \
+	refuse notify session authpam privdrop memtrim command relay log \
+	$(COMMON)
 
 CHECK_TARGETS = check-unit check-e2e
 

@@ -1,4 +1,4 @@
-/* listen.h: the standalone daemon's sockets and accept loop. */
+/* listen.h: the standalone daemon's listening sockets. */
 #ifndef LISTEN_H
 #define LISTEN_H
 
@@ -13,7 +13,6 @@ struct listen_set {
 
 int listen_open(struct listen_set *, const char *);
 int listen_inherit(struct listen_set *);
-void listen_loop(struct listen_set *, const struct options *)
-    __attribute__((noreturn));
+void listen_announce(const struct listen_set *);
 
 #endif

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "listener.h"
 #include "netio.h"
 #include "proto.h"
 #include "refuse.h"
@@ -46,15 +47,13 @@ refuse_send(int fd, const char *text, int64_t now)
 	size_t n = proto_format_refusal(buf, sizeof(buf), text);
 	struct refused l = { .fd = fd, .until = now + CLOSE_MS,
 		.budget = DRAIN_MAX };
-	struct epoll_event ev = { 0 };
 
 	/* MSG_MORE holds the text back: the FIN goes out in its segment */
 	(void)send(fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE);
 	(void)shutdown(fd, SHUT_WR);
-	ev.events = EPOLLIN;
-	ev.data.u64 = REFUSE_EV_KIND | (uint32_t)fd;
-	if (netio_discard(fd, &l.budget) == 1 || ntab == REFUSE_MAX || epfd == -1 ||
-	    epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) == -1) {
+	if (netio_discard(fd, &l.budget) == 1 || ntab == REFUSE_MAX ||
+	    epfd == -1 || listener_watch(epfd, EPOLL_CTL_ADD, fd, EPOLLIN,
+	    LISTENER_EV_REFUSED | (uint32_t)fd) == -1) {
 		close(fd);
 		return;
 	}

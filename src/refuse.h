@@ -8,8 +8,6 @@
 #include <stdint.h>
 
 #define REFUSE_MAX 256 /* refused connections draining at once */
-/* epoll data of a closing refused socket: this kind above, its fd below */
-#define REFUSE_EV_KIND ((uint64_t)4 << 32)
 
 void refuse_init(int);
 void refuse_send(int, const char *, int64_t);

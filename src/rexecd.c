@@ -14,6 +14,7 @@
 
 #include "options.h"
 #include "listen.h"
+#include "listener.h"
 #include "log.h"
 #include "netio.h"
 #include "session.h"
@@ -231,5 +232,5 @@ main(int argc, char **argv)
 			fatal("O_NONBLOCK");
 		ls.fd[ls.n++] = sock;
 	}
-	listen_loop(&ls, &opts);
+	listener_run(&ls, &opts);
 }
