@@ -26,8 +26,16 @@ struct netrc_text {
 	size_t pos;
 };
 
+/* What the entry being read is. */
+enum netrc_kind {
+	NETRC_NONE,	/* before the first machine or default */
+	NETRC_MATCH,	/* "machine" naming the host */
+	NETRC_OTHER,	/* "machine" naming another host */
+	NETRC_DEFAULT	/* "default" */
+};
+
 struct netrc_entry {
-	int kind; /* 0 none, 1 machine that matches, 2 other machine, 3 default */
+	enum netrc_kind kind;
 	int has_login, has_pass;
 	char login[TOKEN_MAX];
 	char pass[TOKEN_MAX];
@@ -86,7 +94,7 @@ static int
 entry_applies(const struct netrc_entry *e, const char *user,
     struct cli_netrc *out)
 {
-	if (e->kind != 1 && e->kind != 3)
+	if (e->kind != NETRC_MATCH && e->kind != NETRC_DEFAULT)
 		return 0;
 	if (user != NULL && e->has_login && strcmp(e->login, user) != 0)
 		return 0;
@@ -117,12 +125,13 @@ parse(struct netrc_text *t, const char *host, const char *user,
 				goto done;
 			explicit_bzero(&e, sizeof(e));
 			if (tok[0] == 'd') {
-				e.kind = 3;
+				e.kind = NETRC_DEFAULT;
 				continue;
 			}
 			if ((r = next_token(t, tok, sizeof(tok))) != 1)
 				break;
-			e.kind = strcasecmp(tok, host) == 0 ? 1 : 2;
+			e.kind = strcasecmp(tok, host) == 0 ? NETRC_MATCH :
+			    NETRC_OTHER;
 			continue;
 		}
 		if (strcmp(tok, "macdef") == 0) {

@@ -128,7 +128,10 @@ proto_status_text(enum proto_status st)
 	}
 }
 
-/* Erases the password (and the rest of the fields) from memory. */
+/*
+ * Erases the password from memory once PAM has had it.  The user name
+ * and the command stay: the connection process still needs them.
+ */
 void
 proto_wipe(struct proto_handshake *hs)
 {
