@@ -1,19 +1,22 @@
 # Unit tests (cmocka): tests/unit/test_<mod>.c is linked with $(B)/<mod>.o.
 # Add a module with one line:  UNIT_TESTS += <mod>
 # and, if its test needs more objects:  $(B)/test_<mod>: $(B)/<other>.o
-UNIT_TESTS += proto acl penalty connlimit memtrim num options escape
+UNIT_TESTS += proto acl penalty connlimit memtrim num options escape \
+	cli_status cli_netrc command
 .SECONDARY: $(UNIT_TESTS:%=$(B)/%.o)
 
 $(B)/test_%: tests/unit/test_%.c $(B)/%.o src/*.h | $(B)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ \
 		$(filter %.c %.o,$^) -lcmocka
 
-# Runs every unit test binary, even after a failure; fails if any failed.
 $(B)/test_acl: $(B)/num.o
 $(B)/test_penalty: $(B)/acl.o $(B)/log.o $(B)/num.o
 $(B)/test_connlimit: $(B)/acl.o $(B)/num.o
+$(B)/test_cli_netrc: $(B)/cli_msg.o
+$(B)/test_command: $(B)/netio.o $(B)/proto.o
 $(B)/test_options: $(B)/acl.o $(B)/connlimit.o $(B)/penalty.o $(B)/log.o \
 	$(B)/num.o
 
+# Runs every unit test binary, even after a failure; fails if any failed.
 check-unit: $(UNIT_TESTS:%=$(B)/test_%)
 	@rc=0; for t in $^; do $$t || rc=1; done; exit $$rc
