@@ -56,7 +56,7 @@ host_bits_zero(const uint8_t *a, unsigned int bits)
 
 	memcpy(m, a, sizeof(m));
 	for (i = 0; i < bits && i < 128; i++)
-		m[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+		m[i / 8] &= (uint8_t) ~(0x80 >> (i % 8));
 	return memcmp(m, zero, sizeof(m)) == 0;
 }
 
@@ -205,7 +205,7 @@ acl_key_format(char *buf, size_t size, const struct acl_addr *key)
 	char h[INET6_ADDRSTRLEN];
 
 	if (inet_ntop(key->v4 ? AF_INET : AF_INET6,
-	    key->v4 ? key->a + 12 : key->a, h, sizeof(h)) == NULL)
+		key->v4 ? key->a + 12 : key->a, h, sizeof(h)) == NULL)
 		memcpy(h, "?", 2);
 	(void)snprintf(buf, size, key->v4 ? "%s" : "%s/64", h);
 	return buf;

@@ -37,8 +37,8 @@ int acl_add(struct acl *, const char *);
 int acl_addr_from(struct acl_addr *, const struct sockaddr *);
 int acl_rule_match(const struct acl_rule *, const struct acl_addr *);
 int acl_match(const struct acl *, const struct acl_addr *);
-int acl_permits(const struct acl *, const struct acl *,
-    const struct acl_addr *);
+int
+acl_permits(const struct acl *, const struct acl *, const struct acl_addr *);
 void acl_source_key(struct acl_addr *, const struct acl_addr *);
 const char *acl_key_format(char *, size_t, const struct acl_addr *);
 

@@ -44,9 +44,10 @@ conversation(int n, const struct pam_message **msg, struct pam_response **resp,
 			break;
 		case PAM_ERROR_MSG:
 		case PAM_TEXT_INFO:
-			log_debug("PAM says: %s", escape_text(text,
-			    sizeof(text), msg[i]->msg != NULL ?
-			    msg[i]->msg : "", ESCAPE_LOG));
+			log_debug("PAM says: %s",
+			    escape_text(text, sizeof(text),
+				msg[i]->msg != NULL ? msg[i]->msg : "",
+				ESCAPE_LOG));
 			break;
 		default:
 			goto fail;
@@ -123,7 +124,7 @@ authpam_login(struct authpam *ap, const char *service, const char *user,
 		goto out;
 	}
 	if ((rc = pam_set_item(ap->pamh, PAM_FAIL_DELAY,
-	    (const void *)no_fail_delay)) != PAM_SUCCESS) {
+		 (const void *)no_fail_delay)) != PAM_SUCCESS) {
 		res = failure(ap, rc, "PAM_FAIL_DELAY");
 		goto out;
 	}
@@ -134,8 +135,9 @@ authpam_login(struct authpam *ap, const char *service, const char *user,
 	}
 	rc = pam_acct_mgmt(ap->pamh, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
 	if (rc != PAM_SUCCESS) {
-		res = failure(ap, rc, rc == PAM_NEW_AUTHTOK_REQD ?
-		    "password expired" : "account refused");
+		res = failure(ap, rc,
+		    rc == PAM_NEW_AUTHTOK_REQD ? "password expired" :
+						 "account refused");
 		goto out;
 	}
 	res = AUTHPAM_OK;
@@ -226,8 +228,8 @@ authpam_preload(const char *service)
 	static const struct pam_conv conv = { no_conversation, NULL };
 	static pam_handle_t *pamh;
 
-	if (pamh == NULL && pam_start(service, NULL, &conv, &pamh) !=
-	    PAM_SUCCESS) {
+	if (pamh == NULL &&
+	    pam_start(service, NULL, &conv, &pamh) != PAM_SUCCESS) {
 		log_warnx("PAM service %s: cannot preload its modules",
 		    service);
 		pamh = NULL;
@@ -243,8 +245,8 @@ authpam_close(struct authpam *ap)
 
 	if (ap->pamh == NULL)
 		return;
-	if (ap->session && (rc = pam_close_session(ap->pamh, PAM_SILENT)) !=
-	    PAM_SUCCESS)
+	if (ap->session &&
+	    (rc = pam_close_session(ap->pamh, PAM_SILENT)) != PAM_SUCCESS)
 		log_warnx("pam_close_session: %s", pam_strerror(ap->pamh, rc));
 	if (ap->creds)
 		(void)pam_setcred(ap->pamh, PAM_DELETE_CRED | PAM_SILENT);

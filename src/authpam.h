@@ -6,20 +6,20 @@
 
 enum authpam_result {
 	AUTHPAM_OK,
-	AUTHPAM_DENIED,	 /* refused: wrong password, account, prompt... */
-	AUTHPAM_ERROR	 /* PAM itself failed */
+	AUTHPAM_DENIED, /* refused: wrong password, account, prompt... */
+	AUTHPAM_ERROR	/* PAM itself failed */
 };
 
 struct authpam {
 	pam_handle_t *pamh;
-	char *password;	      /* answered once, then NULL */
-	int last;	      /* last PAM return code */
-	int creds, session;   /* what must be undone */
-	const char *reason;   /* for the log */
+	char *password;	    /* answered once, then NULL */
+	int last;	    /* last PAM return code */
+	int creds, session; /* what must be undone */
+	const char *reason; /* for the log */
 };
 
-enum authpam_result authpam_login(struct authpam *, const char *,
-    const char *, const char *, char *);
+enum authpam_result authpam_login(struct authpam *, const char *, const char *,
+    const char *, char *);
 const char *authpam_user(struct authpam *);
 enum authpam_result authpam_open(struct authpam *);
 char **authpam_env(struct authpam *);

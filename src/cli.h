@@ -22,14 +22,14 @@
 
 /* Exit codes, documented in rexec(1). */
 #define CLI_EXIT_OK 0
-#define CLI_EXIT_REFUSED 1   /* the server refused (or closed without reply) */
-#define CLI_EXIT_USAGE 2     /* bad arguments, no usable credentials */
-#define CLI_EXIT_CONN 3	     /* resolve, connect, timeout, protocol, I/O */
-#define CLI_EXIT_NOSTATUS 4  /* -S: the remote status never arrived */
-#define CLI_EXIT_SIGNAL 128  /* plus the signal that ended the client */
+#define CLI_EXIT_REFUSED 1  /* the server refused (or closed without reply) */
+#define CLI_EXIT_USAGE 2    /* bad arguments, no usable credentials */
+#define CLI_EXIT_CONN 3	    /* resolve, connect, timeout, protocol, I/O */
+#define CLI_EXIT_NOSTATUS 4 /* -S: the remote status never arrived */
+#define CLI_EXIT_SIGNAL 128 /* plus the signal that ended the client */
 
-#define CLI_DEFAULT_TIMEOUT 30	/* seconds */
-#define CLI_PASS_BUF 256	/* longest password read from any source */
+#define CLI_DEFAULT_TIMEOUT 30 /* seconds */
+#define CLI_PASS_BUF 256       /* longest password read from any source */
 
 struct cli_opts {
 	const char *host;
@@ -51,17 +51,18 @@ void cli_msg_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 /* cli_netrc.c: the entry of ~/.netrc that applies to a host. */
 struct cli_netrc {
-	int found;	/* a machine or default entry applies */
+	int found; /* a machine or default entry applies */
 	int has_login;
 	int has_pass;
-	const char *insecure; /* why a password must not come from it, or NULL */
+	const char
+	    *insecure; /* why a password must not come from it, or NULL */
 	char login[PROTO_USER_MAX + 1];
 	char pass[CLI_PASS_BUF];
 };
 struct stat;
 const char *cli_netrc_unsafe(const struct stat *);
-int cli_netrc_find(const char *, const char *, const char *,
-    struct cli_netrc *);
+int
+cli_netrc_find(const char *, const char *, const char *, struct cli_netrc *);
 
 /* cli_creds.c: user name and password. */
 struct cli_creds {
@@ -80,8 +81,8 @@ struct cli_conn {
 };
 int cli_conn_open(const struct cli_opts *, struct cli_conn *);
 int cli_conn_listen(const struct cli_conn *, int *, unsigned int *);
-int cli_conn_accept(const struct cli_opts *, const struct cli_conn *, int,
-    int64_t);
+int
+cli_conn_accept(const struct cli_opts *, const struct cli_conn *, int, int64_t);
 
 /* cli_handshake.c: port, connect-back, credentials, status byte. */
 #define CLI_EARLY_MAX 4096
@@ -93,8 +94,8 @@ int cli_handshake(const struct cli_opts *, struct cli_conn *,
     struct cli_creds *, struct cli_early *);
 
 /* cli_status.c: -S, the remote exit status carried in a trailer. */
-#define CLI_STATUS_TOKEN 32	/* hex digits of the random token */
-#define CLI_STATUS_HOLD 64	/* most bytes ever held back */
+#define CLI_STATUS_TOKEN 32 /* hex digits of the random token */
+#define CLI_STATUS_HOLD 64  /* most bytes ever held back */
 struct cli_status {
 	char marker[CLI_STATUS_HOLD]; /* "\036rexec-exit:" token " " */
 	size_t mlen;
@@ -103,7 +104,7 @@ struct cli_status {
 	int state;  /* matching marker, digits, or done */
 	int digits; /* digits of the status so far */
 	int value;
-	int code;   /* the remote status, -1 until seen */
+	int code; /* the remote status, -1 until seen */
 };
 int cli_status_init(struct cli_status *);
 char *cli_status_wrap(const struct cli_status *, const char *);
@@ -117,9 +118,9 @@ void cli_sig_restore(void);
 
 /* cli_io.c: the I/O pump once the server said yes. */
 struct cli_io_result {
-	int lost;	/* a read from the server failed */
-	int ended_by;	/* signal that ended the client early, or 0 */
-	int forwarded;	/* last signal forwarded, or 0 */
+	int lost;      /* a read from the server failed */
+	int ended_by;  /* signal that ended the client early, or 0 */
+	int forwarded; /* last signal forwarded, or 0 */
 };
 int cli_io_pump(const struct cli_opts *, struct cli_conn *,
     const struct cli_early *, struct cli_status *, struct cli_io_result *);

@@ -43,7 +43,7 @@ same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 		a6 = (const struct sockaddr_in6 *)a;
 		b6 = (const struct sockaddr_in6 *)b;
 		return memcmp(&a6->sin6_addr, &b6->sin6_addr,
-		    sizeof(a6->sin6_addr)) == 0 &&
+			   sizeof(a6->sin6_addr)) == 0 &&
 		    a6->sin6_scope_id == b6->sin6_scope_id;
 	}
 	return 0;
@@ -58,8 +58,8 @@ connect_one(const struct addrinfo *ai, long timeout_ms)
 {
 	int fd, err;
 
-	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
-	    SOCK_NONBLOCK, ai->ai_protocol);
+	fd = socket(ai->ai_family,
+	    ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
 	if (fd == -1)
 		return -1;
 	if (netio_connect(fd, ai->ai_addr, ai->ai_addrlen, timeout_ms) == -1) {
@@ -88,8 +88,8 @@ report_failures(const struct cli_opts *o, const struct failure *f, int n)
 		errno = f[i].err;
 		if (errno == ETIMEDOUT)
 			cli_msg_warnx("%s: %s port %s: connection timed out "
-			    "after %d s", o->host, f[i].addr, o->port,
-			    o->timeout);
+				      "after %d s",
+			    o->host, f[i].addr, o->port, o->timeout);
 		else
 			cli_msg_warn("%s: %s port %s", o->host, f[i].addr,
 			    o->port);
@@ -166,8 +166,8 @@ cli_conn_listen(const struct cli_conn *c, int *lfd, unsigned int *port)
 		return -1;
 	}
 	*port = ntohs(ss.ss_family == AF_INET ?
-	    ((struct sockaddr_in *)&ss)->sin_port :
-	    ((struct sockaddr_in6 *)&ss)->sin6_port);
+		((struct sockaddr_in *)&ss)->sin_port :
+		((struct sockaddr_in6 *)&ss)->sin6_port);
 	*lfd = fd;
 	return 0;
 }
@@ -197,9 +197,10 @@ cli_conn_accept(const struct cli_opts *o, const struct cli_conn *c, int lfd,
 			if (errno != ETIMEDOUT)
 				cli_msg_warn("poll");
 			else
-				cli_msg_warnx("%s: timed out after %d s waiting "
-				    "for the server to connect back", o->host,
-				    o->timeout);
+				cli_msg_warnx(
+				    "%s: timed out after %d s waiting "
+				    "for the server to connect back",
+				    o->host, o->timeout);
 			return -1;
 		}
 		if (p[1].revents != 0)

@@ -269,8 +269,8 @@ pick_pass(const struct cli_opts *o, const struct cli_netrc *n,
 	if (isatty(STDIN_FILENO))
 		return prompt_tty(o, c->user, c->pass, sizeof(c->pass));
 	cli_msg_warnx("%s: no password for %s and stdin is not a terminal: "
-	    "use ~/.netrc, --password-file or REXEC_PASSWORD", o->host,
-	    c->user);
+		      "use ~/.netrc, --password-file or REXEC_PASSWORD",
+	    o->host, c->user);
 	return -1;
 }
 

@@ -44,9 +44,10 @@ read_reply(const struct cli_opts *o, int fd, struct cli_early *early)
 	for (;;) {
 		if (netio_wait(fd, POLLIN, deadline) == -1) {
 			if (errno == ETIMEDOUT)
-				cli_msg_warnx("%s: timed out after %d s waiting "
-				    "for the server's reply", o->host,
-				    o->timeout);
+				cli_msg_warnx(
+				    "%s: timed out after %d s waiting "
+				    "for the server's reply",
+				    o->host, o->timeout);
 			else
 				cli_msg_warn("poll");
 			return CLI_EXIT_CONN;
@@ -64,7 +65,8 @@ read_reply(const struct cli_opts *o, int fd, struct cli_early *early)
 				return CLI_EXIT_REFUSED;
 			}
 			cli_msg_warnx("%s: connection closed by the server "
-			    "without a reply", o->host);
+				      "without a reply",
+			    o->host);
 			return CLI_EXIT_REFUSED;
 		}
 		st = proto_reply_feed(&r, buf, (size_t)n, &used);
@@ -79,7 +81,8 @@ read_reply(const struct cli_opts *o, int fd, struct cli_early *early)
 		}
 		if (st == PROTO_R_BAD) {
 			cli_msg_warnx("%s: not an rexec server (reply starts "
-			    "with byte 0x%02x)", o->host, buf[0]);
+				      "with byte 0x%02x)",
+			    o->host, buf[0]);
 			return CLI_EXIT_CONN;
 		}
 	}
@@ -134,8 +137,7 @@ send_creds(const struct cli_opts *o, struct cli_conn *c,
 	char *buf;
 	int rv = -1;
 
-	size = 1 + strlen(cr->user) + strlen(cr->pass) +
-	    strlen(o->command) + 3;
+	size = 1 + strlen(cr->user) + strlen(cr->pass) + strlen(o->command) + 3;
 	if ((buf = malloc(size)) == NULL) {
 		cli_msg_warn("malloc");
 		return -1;
@@ -148,12 +150,13 @@ send_creds(const struct cli_opts *o, struct cli_conn *c,
 	if (n == -1)
 		cli_msg_warnx("user name, password or command too long");
 	else if (netio_send_all(c->fd, buf, off + (size_t)n,
-	    netio_deadline(o->timeout_ms)) == 0 ||
+		     netio_deadline(o->timeout_ms)) == 0 ||
 	    errno == EPIPE || errno == ECONNRESET)
 		rv = 0; /* if the server hung up, its reply says why */
 	else if (errno == ETIMEDOUT)
 		cli_msg_warnx("%s: timed out after %d s sending the "
-		    "credentials", o->host, o->timeout);
+			      "credentials",
+		    o->host, o->timeout);
 	else
 		cli_msg_warn("%s: sending the credentials", o->host);
 	explicit_bzero(buf, size);

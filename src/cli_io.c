@@ -21,16 +21,16 @@
 struct pump {
 	const struct cli_opts *o;
 	struct cli_conn *c;
-	struct cli_status *st;	/* NULL without -S */
+	struct cli_status *st; /* NULL without -S */
 	struct cli_io_result *res;
-	int sigfd;		/* caught signals, or -1 */
-	int in_open;		/* stdin still read */
-	int wr_open;		/* primary connection still written */
-	int pri_open;		/* primary connection still read */
-	int err_open;		/* stderr channel still read */
+	int sigfd;    /* caught signals, or -1 */
+	int in_open;  /* stdin still read */
+	int wr_open;  /* primary connection still written */
+	int pri_open; /* primary connection still read */
+	int err_open; /* stderr channel still read */
 	unsigned char in[PUMP_BUF];
 	size_t inlen, inoff;
-	unsigned char seen[65];	/* signals received so far */
+	unsigned char seen[65]; /* signals received so far */
 };
 
 /*
@@ -39,8 +39,8 @@ struct pump {
  * the client as SIGPIPE would.  0 or -1.
  */
 static int
-emit(struct pump *r, int fd, int filtered, const unsigned char *buf,
-    size_t len, int eof)
+emit(struct pump *r, int fd, int filtered, const unsigned char *buf, size_t len,
+    int eof)
 {
 	unsigned char out[PUMP_BUF + CLI_STATUS_HOLD];
 	size_t n = len;
@@ -163,8 +163,8 @@ forward_signals(struct pump *r)
 			return 1;
 		}
 		r->seen[sig] = 1;
-		if (send(r->c->errfd, &sigs[i], 1, MSG_DONTWAIT |
-		    MSG_NOSIGNAL) == 1)
+		if (send(r->c->errfd, &sigs[i], 1,
+			MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
 			r->res->forwarded = sig;
 	}
 	return 0;
@@ -202,11 +202,11 @@ pump_once(struct pump *r)
 	if (p[3].revents != 0 && forward_signals(r))
 		return 1;
 	if (p[1].revents & (POLLIN | POLLHUP | POLLERR) && r->pri_open &&
-	    from_server(r, r->c->fd, &r->pri_open, STDOUT_FILENO,
-	    filt_pri) == -1)
+	    from_server(r, r->c->fd, &r->pri_open, STDOUT_FILENO, filt_pri) ==
+		-1)
 		return -1;
-	if (p[2].revents != 0 && from_server(r, r->c->errfd, &r->err_open,
-	    STDERR_FILENO, 1) == -1)
+	if (p[2].revents != 0 &&
+	    from_server(r, r->c->errfd, &r->err_open, STDERR_FILENO, 1) == -1)
 		return -1;
 	if (p[1].revents & (POLLOUT | POLLERR) && r->inlen > 0)
 		to_server(r);
@@ -250,8 +250,9 @@ cli_io_pump(const struct cli_opts *o, struct cli_conn *c,
 	}
 	if (o->nostdin)
 		half_close(&r);
-	if (early->len > 0 && emit(&r, STDOUT_FILENO, c->errfd == -1,
-	    early->buf, early->len, 0) == -1)
+	if (early->len > 0 &&
+	    emit(&r, STDOUT_FILENO, c->errfd == -1, early->buf, early->len,
+		0) == -1)
 		rv = -1;
 	while (rv == 0 && (r.pri_open || r.err_open))
 		rv = pump_once(&r);

@@ -28,10 +28,10 @@ struct netrc_text {
 
 /* What the entry being read is. */
 enum netrc_kind {
-	NETRC_NONE,	/* before the first machine or default */
-	NETRC_MATCH,	/* "machine" naming the host */
-	NETRC_OTHER,	/* "machine" naming another host */
-	NETRC_DEFAULT	/* "default" */
+	NETRC_NONE,   /* before the first machine or default */
+	NETRC_MATCH,  /* "machine" naming the host */
+	NETRC_OTHER,  /* "machine" naming another host */
+	NETRC_DEFAULT /* "default" */
 };
 
 struct netrc_entry {
@@ -120,7 +120,8 @@ parse(struct netrc_text *t, const char *host, const char *user,
 
 	memset(&e, 0, sizeof(e));
 	while ((r = next_token(t, tok, sizeof(tok))) == 1) {
-		if (strcmp(tok, "machine") == 0 || strcmp(tok, "default") == 0) {
+		if (strcmp(tok, "machine") == 0 ||
+		    strcmp(tok, "default") == 0) {
 			if (entry_applies(&e, user, out))
 				goto done;
 			explicit_bzero(&e, sizeof(e));
@@ -131,7 +132,7 @@ parse(struct netrc_text *t, const char *host, const char *user,
 			if ((r = next_token(t, tok, sizeof(tok))) != 1)
 				break;
 			e.kind = strcasecmp(tok, host) == 0 ? NETRC_MATCH :
-			    NETRC_OTHER;
+							      NETRC_OTHER;
 			continue;
 		}
 		if (strcmp(tok, "macdef") == 0) {

@@ -22,15 +22,32 @@
 
 /* Variables no PAM module may hand to the command. */
 static const char *const unsafe_names[] = {
-	"BASH_ENV", "BASHOPTS", "CDPATH", "ENV", "GCONV_PATH", "GETCONF_DIR",
-	"GLOBIGNORE", "HOSTALIASES", "IFS", "LOCALDOMAIN", "LOCPATH",
-	"MALLOC_TRACE", "NIS_PATH", "NLSPATH", "PS4", "RESOLV_HOST_CONF",
-	"RES_OPTIONS", "SHELLOPTS", "TZDIR",
+	"BASH_ENV",
+	"BASHOPTS",
+	"CDPATH",
+	"ENV",
+	"GCONV_PATH",
+	"GETCONF_DIR",
+	"GLOBIGNORE",
+	"HOSTALIASES",
+	"IFS",
+	"LOCALDOMAIN",
+	"LOCPATH",
+	"MALLOC_TRACE",
+	"NIS_PATH",
+	"NLSPATH",
+	"PS4",
+	"RESOLV_HOST_CONF",
+	"RES_OPTIONS",
+	"SHELLOPTS",
+	"TZDIR",
 	/* set from the account, never from PAM */
-	"HOME", "LOGNAME", "SHELL", "USER",
+	"HOME",
+	"LOGNAME",
+	"SHELL",
+	"USER",
 };
-static const char *const unsafe_prefixes[] = { "LD_", "BASH_FUNC_",
-	"MALLOC_" };
+static const char *const unsafe_prefixes[] = { "LD_", "BASH_FUNC_", "MALLOC_" };
 
 /* Whether a NAME=value string from PAM may reach the command. */
 int
@@ -42,10 +59,9 @@ command_env_allowed(const char *entry)
 	if (eq == NULL || eq == entry)
 		return 0;
 	n = (size_t)(eq - entry);
-	for (i = 0; i < sizeof(unsafe_prefixes) / sizeof(*unsafe_prefixes);
-	    i++)
+	for (i = 0; i < sizeof(unsafe_prefixes) / sizeof(*unsafe_prefixes); i++)
 		if (strncmp(entry, unsafe_prefixes[i],
-		    strlen(unsafe_prefixes[i])) == 0)
+			strlen(unsafe_prefixes[i])) == 0)
 			return 0;
 	for (i = 0; i < sizeof(unsafe_names) / sizeof(*unsafe_names); i++)
 		if (strlen(unsafe_names[i]) == n &&
@@ -142,11 +158,12 @@ command_prepare(struct command *c)
 	}
 	if ((rc = posix_spawn_file_actions_adddup2(&c->fa, c->sock, 0)) ||
 	    (rc = posix_spawn_file_actions_adddup2(&c->fa, c->sock, 1)) ||
-	    (rc = posix_spawn_file_actions_adddup2(&c->fa, c->errfd != -1 ?
-	    c->errfd : c->sock, 2)) ||
+	    (rc = posix_spawn_file_actions_adddup2(&c->fa,
+		 c->errfd != -1 ? c->errfd : c->sock, 2)) ||
 	    (rc = posix_spawn_file_actions_addclosefrom_np(&c->fa, 3)) ||
-	    (rc = posix_spawnattr_setflags(&c->at, POSIX_SPAWN_SETSID |
-	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)) ||
+	    (rc = posix_spawnattr_setflags(&c->at,
+		 POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF |
+		     POSIX_SPAWN_SETSIGMASK)) ||
 	    (rc = posix_spawnattr_setsigdefault(&c->at, &all)) ||
 	    (rc = posix_spawnattr_setsigmask(&c->at, &none))) {
 		(void)posix_spawnattr_destroy(&c->at);
@@ -172,8 +189,8 @@ command_start(const struct command *c)
 {
 	static char dash_c[] = "-c";
 	char *base = strrchr(c->shell, '/');
-	char *argv[4] = { base != NULL ? base + 1 : c->shell, dash_c,
-		c->cmd, NULL };
+	char *argv[4] = { base != NULL ? base + 1 : c->shell, dash_c, c->cmd,
+		NULL };
 	char ok = PROTO_OK;
 	pid_t pid;
 	int rc;

@@ -7,11 +7,11 @@
 #include <sys/types.h>
 
 struct command {
-	char *shell;	    /* the login shell, /bin/sh if empty */
-	char *cmd;	    /* the command from the client */
-	char **env;	    /* from command_env() */
-	int sock;	    /* primary socket: stdin, stdout */
-	int errfd;	    /* stderr channel, or -1: stderr to sock */
+	char *shell; /* the login shell, /bin/sh if empty */
+	char *cmd;   /* the command from the client */
+	char **env;  /* from command_env() */
+	int sock;    /* primary socket: stdin, stdout */
+	int errfd;   /* stderr channel, or -1: stderr to sock */
 	posix_spawn_file_actions_t fa; /* from command_prepare() */
 	posix_spawnattr_t at;
 };

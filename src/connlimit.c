@@ -104,8 +104,8 @@ connlimit_admit(const struct acl_addr *key)
 		return CONNLIMIT_SOURCE;
 	if (unauth < lc->start)
 		return CONNLIMIT_OK;
-	p = lc->rate + (100 - lc->rate) * (unauth - lc->start) /
-	    (lc->full - lc->start);
+	p = lc->rate +
+	    (100 - lc->rate) * (unauth - lc->start) / (lc->full - lc->start);
 	return arc4random_uniform(100) < p ? CONNLIMIT_STARTUPS : CONNLIMIT_OK;
 }
 

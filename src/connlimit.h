@@ -12,24 +12,24 @@
 #include "acl.h"
 
 struct connlimit_opts {
-	unsigned int start, rate, full;	/* --max-startups */
+	unsigned int start, rate, full; /* --max-startups */
 	unsigned int per_source;	/* --per-source-max, 0: no cap */
 	unsigned int sessions;		/* --max-sessions */
 };
 
 enum connlimit_verdict {
 	CONNLIMIT_OK,
-	CONNLIMIT_SESSIONS,	/* --max-sessions reached */
-	CONNLIMIT_STARTUPS,	/* --max-startups: full, or early drop */
-	CONNLIMIT_SOURCE		/* --per-source-max reached */
+	CONNLIMIT_SESSIONS, /* --max-sessions reached */
+	CONNLIMIT_STARTUPS, /* --max-startups: full, or early drop */
+	CONNLIMIT_SOURCE    /* --per-source-max reached */
 };
 
 /* One connection process, as the listener knows it. */
 struct connlimit_proc {
 	pid_t pid;
 	int authenticated;
-	struct acl_addr key;		/* its source */
-	struct sockaddr_storage peer;	/* its client, for the log */
+	struct acl_addr key;	      /* its source */
+	struct sockaddr_storage peer; /* its client, for the log */
 	socklen_t peerlen;
 };
 

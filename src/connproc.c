@@ -30,14 +30,14 @@
 #include "refuse.h"
 #include "session.h"
 
-#define PAUSE_MS 1000 /* accept pause when descriptors run out */
+#define PAUSE_MS 1000	/* accept pause when descriptors run out */
 #define ACCEPT_BATCH 16 /* connections accepted per wake-up, at most */
 
 /*
  * In the new connection process: sheds the listener's descriptors,
  * signal mask and raised descriptor limit, and serves the connection.
  */
-static void __attribute__((noreturn))
+static _Noreturn void
 connection_start(struct listener *l, int fd)
 {
 	int i;
@@ -84,7 +84,7 @@ unauthenticated_end(const struct connlimit_proc *c, int status, int64_t now)
 	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 
 	if (netio_addr_fill(&a, (const struct sockaddr *)&c->peer,
-	    c->peerlen) == -1) {
+		c->peerlen) == -1) {
 		memcpy(a.host, "?", 2);
 		a.port = 0;
 	}
@@ -97,7 +97,8 @@ unauthenticated_end(const struct connlimit_proc *c, int status, int64_t now)
 	} else if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||
 	    sig == SIGFPE || sig == SIGABRT || sig == SIGSYS) {
 		log_warnx("connection process for %s port %u crashed "
-		    "(signal %d)", a.host, a.port, sig);
+			  "(signal %d)",
+		    a.host, a.port, sig);
 		penalty_add(&full, PENALTY_CRASH, now);
 	} else if (sig == 0) {
 		switch (WEXITSTATUS(status)) {
@@ -133,8 +134,8 @@ connproc_reap(struct listener *l, int64_t now)
 			log_debug("connection process %ld: signal %d",
 			    (long)pid, WTERMSIG(status));
 		else
-			log_debug("connection process %ld: exit %d",
-			    (long)pid, WEXITSTATUS(status));
+			log_debug("connection process %ld: exit %d", (long)pid,
+			    WEXITSTATUS(status));
 		if (connlimit_remove(pid, &c) == 0 && !c.authenticated)
 			unauthenticated_end(&c, status, now);
 	}
@@ -195,18 +196,22 @@ admit(struct listener *l, int fd, const struct sockaddr *sa, socklen_t len,
 	case CONNLIMIT_OK:
 		return 0;
 	case CONNLIMIT_SESSIONS:
-		(void)snprintf(why, sizeof(why), "%u connections served "
-		    "(--max-sessions %u)", connlimit_total(), lc->sessions);
+		(void)snprintf(why, sizeof(why),
+		    "%u connections served "
+		    "(--max-sessions %u)",
+		    connlimit_total(), lc->sessions);
 		break;
 	case CONNLIMIT_STARTUPS:
-		(void)snprintf(why, sizeof(why), "%u unauthenticated "
-		    "connections (--max-startups %u:%u:%u)", connlimit_unauthenticated(),
-		    lc->start, lc->rate, lc->full);
+		(void)snprintf(why, sizeof(why),
+		    "%u unauthenticated "
+		    "connections (--max-startups %u:%u:%u)",
+		    connlimit_unauthenticated(), lc->start, lc->rate, lc->full);
 		break;
 	case CONNLIMIT_SOURCE:
-		(void)snprintf(why, sizeof(why), "%u unauthenticated "
-		    "connections from that source (--per-source-max %u)", lc->per_source,
-		    lc->per_source);
+		(void)snprintf(why, sizeof(why),
+		    "%u unauthenticated "
+		    "connections from that source (--per-source-max %u)",
+		    lc->per_source, lc->per_source);
 		break;
 	}
 	turn_away(fd, sa, len, now, PROTO_TXT_BUSY, why, INFO);
@@ -244,8 +249,8 @@ accept_one(struct listener *l, int lfd, int64_t now)
 		return 0;
 	if ((pid = fork()) == -1) {
 		log_warn("fork");
-		turn_away(fd, (struct sockaddr *)&ss, len, now,
-		    PROTO_TXT_BUSY, "cannot fork", INFO);
+		turn_away(fd, (struct sockaddr *)&ss, len, now, PROTO_TXT_BUSY,
+		    "cannot fork", INFO);
 		return -1;
 	}
 	if (pid == 0)

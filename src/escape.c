@@ -30,8 +30,8 @@ escape_text(char *buf, size_t size, const char *s, enum escape_style style)
 	if (size == 0)
 		return "";
 	for (i = 0; i < max && p[i] != '\0'; i++) {
-		plain = p[i] >= 0x20 && p[i] < 0x7f && (style == ESCAPE_TERM ||
-		    (p[i] != '\\' && p[i] != '"'));
+		plain = p[i] >= 0x20 && p[i] < 0x7f &&
+		    (style == ESCAPE_TERM || (p[i] != '\\' && p[i] != '"'));
 		if (plain && o + 1 >= size)
 			break;
 		if (plain) {
@@ -40,8 +40,8 @@ escape_text(char *buf, size_t size, const char *s, enum escape_style style)
 		}
 		if (o + 4 >= size)
 			break;
-		(void)snprintf(buf + o, 5, style == ESCAPE_LOG ? "\\x%02x" :
-		    "\\%03o", p[i]);
+		(void)snprintf(buf + o, 5,
+		    style == ESCAPE_LOG ? "\\x%02x" : "\\%03o", p[i]);
 		o += 4;
 	}
 	if (style == ESCAPE_LOG && p[i] != '\0' && o + 3 < size) {

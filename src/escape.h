@@ -11,8 +11,8 @@
 #define ESCAPE_LOG_SIZE (ESCAPE_LOG_MAX * 4 + 4) /* room for ESCAPE_LOG */
 
 enum escape_style {
-	ESCAPE_LOG,	/* \xNN, also for \ and "; cut at ESCAPE_LOG_MAX */
-	ESCAPE_TERM	/* \ooo; never cut but by the buffer */
+	ESCAPE_LOG, /* \xNN, also for \ and "; cut at ESCAPE_LOG_MAX */
+	ESCAPE_TERM /* \ooo; never cut but by the buffer */
 };
 
 const char *escape_text(char *, size_t, const char *, enum escape_style);

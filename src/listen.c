@@ -45,8 +45,8 @@ bind_one(const char *host, const char *port)
 		goto fail;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1)
 		goto fail;
-	if (res->ai_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
-	    IPV6_V6ONLY, &one, sizeof(one)) == -1)
+	if (res->ai_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) == -1)
 		goto fail;
 	if (bind(fd, res->ai_addr, res->ai_addrlen) == -1 ||
 	    listen(fd, BACKLOG) == -1)
@@ -103,7 +103,8 @@ listen_open(struct listen_set *ls, const char *spec)
 	return 0;
 bad:
 	log_warnx("bad listen address \"%s\": use ADDR:PORT, [ADDR]:PORT "
-	    "or :PORT", spec);
+		  "or :PORT",
+	    spec);
 	errno = EINVAL;
 	return -1;
 }
@@ -123,21 +124,25 @@ listen_inherit(struct listen_set *ls)
 	if (pid == NULL || nfds == NULL ||
 	    num_count(pid, 1, ULONG_MAX, &mine) == -1 ||
 	    mine != (unsigned long)getpid() ||
-	    num_count(nfds, 1, (unsigned long)(LISTEN_MAX_FDS - ls->n),
-	    &n) == -1)
+	    num_count(nfds, 1, (unsigned long)(LISTEN_MAX_FDS - ls->n), &n) ==
+		-1)
 		return 0;
 	for (fd = 3; fd < 3 + (int)n; fd++) {
 		len = sizeof(type);
 		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
 		    type != SOCK_STREAM)
 			fatalx("LISTEN_FDS: descriptor %d is not a stream "
-			    "socket", fd);
+			       "socket",
+			    fd);
 		len = sizeof(acc);
-		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc,
-		    &len) == -1 || !acc)
-			fatalx("LISTEN_FDS: descriptor %d is not listening "
+		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) ==
+			-1 ||
+		    !acc)
+			fatalx(
+			    "LISTEN_FDS: descriptor %d is not listening "
 			    "(Accept=yes units run in.rexecd without sockets "
-			    "from LISTEN_FDS)", fd);
+			    "from LISTEN_FDS)",
+			    fd);
 		if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
 		    fcntl(fd, F_SETFL, O_NONBLOCK) == -1)
 			return -1;
@@ -165,12 +170,14 @@ listen_announce(const struct listen_set *ls)
 
 	for (i = 0; i < ls->n; i++) {
 		len = sizeof(ss);
-		if (getsockname(ls->fd[i], (struct sockaddr *)&ss, &len) == -1 ||
+		if (getsockname(ls->fd[i], (struct sockaddr *)&ss, &len) ==
+			-1 ||
 		    netio_addr_fill(&a, (struct sockaddr *)&ss, len) == -1)
 			fatal("getsockname");
 		(void)printf(ss.ss_family == AF_INET6 ?
-		    "in.rexecd: listening on [%s]:%u\n" :
-		    "in.rexecd: listening on %s:%u\n", a.host, a.port);
+			"in.rexecd: listening on [%s]:%u\n" :
+			"in.rexecd: listening on %s:%u\n",
+		    a.host, a.port);
 		log_info("listening on %s port %u", a.host, a.port);
 	}
 	if (fflush(stdout) == EOF)

@@ -81,14 +81,14 @@ setup(struct listener *l)
 		fatal("pipe");
 	if ((l->epfd = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
 	    listener_watch(l->epfd, EPOLL_CTL_ADD, l->sigfd, EPOLLIN,
-	    LISTENER_EV_SIGNALS) == -1 ||
+		LISTENER_EV_SIGNALS) == -1 ||
 	    listener_watch(l->epfd, EPOLL_CTL_ADD, l->startup[0], EPOLLIN,
-	    LISTENER_EV_STARTUP) == -1)
+		LISTENER_EV_STARTUP) == -1)
 		fatal("epoll");
 	refuse_init(l->epfd);
 	for (i = 0; i < l->ls->n; i++)
 		if (listener_watch(l->epfd, EPOLL_CTL_ADD, l->ls->fd[i],
-		    EPOLLIN, LISTENER_EV_LISTEN | (uint32_t)i) == -1)
+			EPOLLIN, LISTENER_EV_LISTEN | (uint32_t)i) == -1)
 			fatal("epoll");
 	if (connlimit_init(&l->opts->limits) == -1 ||
 	    penalty_init(&l->opts->penalty) == -1)
@@ -126,7 +126,8 @@ set_accepting(struct listener *l, int on)
 
 	for (i = 0; i < l->ls->n; i++)
 		if (listener_watch(l->epfd, EPOLL_CTL_MOD, l->ls->fd[i],
-		    on ? EPOLLIN : 0, LISTENER_EV_LISTEN | (uint32_t)i) == -1)
+			on ? EPOLLIN : 0,
+			LISTENER_EV_LISTEN | (uint32_t)i) == -1)
 			fatal("epoll_ctl");
 }
 
@@ -144,8 +145,7 @@ listener_pause(struct listener *l, int64_t until)
  * the rest is noted for the turn.
  */
 static void
-dispatch(const struct epoll_event *ev, int n, int *sig, int *startup,
-    int *acc)
+dispatch(const struct epoll_event *ev, int n, int *sig, int *startup, int *acc)
 {
 	int i;
 

@@ -14,21 +14,21 @@
 
 /* An epoll event's data: one of these kinds above, an index or fd below. */
 #define LISTENER_EV_KIND ((uint64_t)0xffffffff << 32)
-#define LISTENER_EV_SIGNALS ((uint64_t)1 << 32)	/* the signalfd */
-#define LISTENER_EV_STARTUP ((uint64_t)2 << 32)	/* the startup pipe */
+#define LISTENER_EV_SIGNALS ((uint64_t)1 << 32) /* the signalfd */
+#define LISTENER_EV_STARTUP ((uint64_t)2 << 32) /* the startup pipe */
 #define LISTENER_EV_LISTEN ((uint64_t)3 << 32)	/* | index in the set */
-#define LISTENER_EV_REFUSED ((uint64_t)4 << 32)	/* | fd (refuse.c) */
+#define LISTENER_EV_REFUSED ((uint64_t)4 << 32) /* | fd (refuse.c) */
 
 /* What the loop keeps between two turns. */
 struct listener {
 	struct listen_set *ls;
 	const struct options *opts;
 	int sigfd;
-	int epfd;		/* what the loop waits on (epoll) */
-	int startup[2];		/* a connection process logged in: its pid */
-	sigset_t oldmask;	/* the signal mask connection processes get */
-	struct rlimit nofile;	/* descriptor limit connection processes get */
-	int64_t paused_until;	/* accepting is paused until then, or 0 */
+	int epfd;	      /* what the loop waits on (epoll) */
+	int startup[2];	      /* a connection process logged in: its pid */
+	sigset_t oldmask;     /* the signal mask connection processes get */
+	struct rlimit nofile; /* descriptor limit connection processes get */
+	int64_t paused_until; /* accepting is paused until then, or 0 */
 };
 
 int listener_watch(int, int, int, uint32_t, uint64_t);

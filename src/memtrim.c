@@ -35,8 +35,7 @@ mapped(uintptr_t lo, uintptr_t hi, unsigned char *vec)
  * STACK_SCAN_PAGES.  The kernel places no other mapping right below a
  * stack (it keeps a guard gap there), so the run is the stack's own.
  */
-static void __attribute__((noinline))
-trim_stack(void)
+static void __attribute__((noinline)) trim_stack(void)
 {
 	unsigned char vec[STACK_SCAN_PAGES];
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);

@@ -21,8 +21,8 @@
 
 #include "netio.h"
 
-#define PEEK_SIZE 4096 /* a page of stack, a handful of peeks per field */
-#define DRAIN_SLICE_MS 20  /* how often a closing socket is looked at */
+#define PEEK_SIZE 4096	  /* a page of stack, a handful of peeks per field */
+#define DRAIN_SLICE_MS 20 /* how often a closing socket is looked at */
 
 /* Milliseconds on the monotonic clock (which cannot fail on Linux). */
 int64_t
@@ -66,8 +66,8 @@ netio_sleep_until(int64_t deadline)
 	struct timespec ts = { .tv_sec = deadline / 1000,
 		.tv_nsec = (deadline % 1000) * 1000000L };
 
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
-	    NULL) == EINTR)
+	while (
+	    clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
 }
 
@@ -105,8 +105,7 @@ netio_wait(int fd, short events, int64_t deadline)
 
 /* Records an address with its numeric form; a v4-mapped one reads as IPv4. */
 int
-netio_addr_fill(struct netio_addr *a, const struct sockaddr *sa,
-    socklen_t len)
+netio_addr_fill(struct netio_addr *a, const struct sockaddr *sa, socklen_t len)
 {
 	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
 	const char *h;
@@ -118,10 +117,9 @@ netio_addr_fill(struct netio_addr *a, const struct sockaddr *sa,
 	if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6)
 		return -1;
 	if (getnameinfo(sa, len, a->host, sizeof(a->host), NULL, 0,
-	    NI_NUMERICHOST) != 0)
+		NI_NUMERICHOST) != 0)
 		return -1;
-	if (sa->sa_family == AF_INET6 &&
-	    IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr) &&
+	if (sa->sa_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr) &&
 	    strncmp(a->host, "::ffff:", 7) == 0) {
 		h = a->host + 7;
 		memmove(a->host, h, strlen(h) + 1);
@@ -163,7 +161,7 @@ put_all(int fd, const char *p, size_t len, int64_t deadline, int sock)
 
 	while (len > 0) {
 		n = sock ? send(fd, p, len, MSG_DONTWAIT | MSG_NOSIGNAL) :
-		    write(fd, p, len);
+			   write(fd, p, len);
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			if (netio_wait(fd, POLLOUT, deadline) == -1)
 				return -1;
@@ -275,16 +273,16 @@ netio_connect_back(const struct netio_addr *peer,
 		((struct sockaddr_in6 *)&to)->sin6_port = htons((uint16_t)port);
 		((struct sockaddr_in6 *)&from)->sin6_port = 0;
 	}
-	fd = socket(to.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-	    0);
+	fd =
+	    socket(to.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd == -1)
 		return -1;
 	/* Take the port at connect time: many sessions share one address. */
 	(void)setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
 	    sizeof(one));
 	if (bind(fd, (struct sockaddr *)&from, local->len) == -1 ||
-	    netio_connect(fd, (struct sockaddr *)&to, peer->len,
-	    timeout_ms) == -1) {
+	    netio_connect(fd, (struct sockaddr *)&to, peer->len, timeout_ms) ==
+		-1) {
 		err = errno;
 		close(fd);
 		errno = err;
@@ -299,8 +297,7 @@ netio_connect_back(const struct netio_addr *peer,
  * (ETIMEDOUT when the time ran out).
  */
 int
-netio_connect(int fd, const struct sockaddr *sa, socklen_t len,
-    long timeout_ms)
+netio_connect(int fd, const struct sockaddr *sa, socklen_t len, long timeout_ms)
 {
 	socklen_t elen = sizeof(int);
 	int err = 0, flags;
@@ -358,7 +355,8 @@ netio_discard(int fd, size_t *budget)
 		if (n > 0 || (n == -1 && errno == EINTR))
 			continue;
 		return n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK) ?
-		    0 : 1;
+		    0 :
+		    1;
 	}
 }
 
@@ -395,8 +393,8 @@ netio_close_gently(int fd, long max_ms)
 	int64_t deadline = netio_deadline(max_ms);
 
 	(void)shutdown(fd, SHUT_WR);
-	while (!netio_discard(fd, NULL) &&
-	    netio_wait(fd, POLLIN, deadline) == 0)
+	while (
+	    !netio_discard(fd, NULL) && netio_wait(fd, POLLIN, deadline) == 0)
 		;
 	close(fd);
 }

@@ -14,7 +14,7 @@
 
 #include "proto.h"
 
-#define NETIO_ADDRSTRLEN 64 /* numeric IPv6 with a scope id fits */
+#define NETIO_ADDRSTRLEN 64   /* numeric IPv6 with a scope id fits */
 #define NETIO_NEVER INT64_MAX /* a deadline that never comes */
 
 struct netio_addr {
@@ -25,10 +25,10 @@ struct netio_addr {
 };
 
 enum netio_result {
-	NETIO_OK,	/* a field is complete, or the parser refused it */
-	NETIO_EOF,	/* the peer closed before the field ended */
-	NETIO_TIMEOUT,	/* the deadline passed */
-	NETIO_ERROR	/* a socket error; errno says which */
+	NETIO_OK,      /* a field is complete, or the parser refused it */
+	NETIO_EOF,     /* the peer closed before the field ended */
+	NETIO_TIMEOUT, /* the deadline passed */
+	NETIO_ERROR    /* a socket error; errno says which */
 };
 
 /* Time: a deadline is a netio_now() value, or NETIO_NEVER. */
@@ -49,8 +49,8 @@ int netio_endpoints(int, struct netio_addr *, struct netio_addr *);
 int netio_connect(int, const struct sockaddr *, socklen_t, long);
 int netio_connect_back(const struct netio_addr *, const struct netio_addr *,
     unsigned int, long);
-enum netio_result netio_recv_field(int, struct proto_handshake *, int64_t,
-    enum proto_status *);
+enum netio_result
+netio_recv_field(int, struct proto_handshake *, int64_t, enum proto_status *);
 
 /* Ends of connections, and the descriptors under them. */
 int netio_discard(int, size_t *);

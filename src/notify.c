@@ -41,7 +41,7 @@ notify_send(const char *state)
 		return;
 	}
 	if (sendto(fd, state, strlen(state), MSG_NOSIGNAL,
-	    (struct sockaddr *)&sun, len) == -1)
+		(struct sockaddr *)&sun, len) == -1)
 		log_warn("notify %s", state);
 	close(fd);
 }

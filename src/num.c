@@ -17,8 +17,8 @@
  * Refuses an empty span, any other character, and overflow.
  */
 int
-num_span(const char *s, const char *end, unsigned long min,
-    unsigned long max, unsigned long *v)
+num_span(const char *s, const char *end, unsigned long min, unsigned long max,
+    unsigned long *v)
 {
 	unsigned long n = 0, d;
 
@@ -40,8 +40,7 @@ num_span(const char *s, const char *end, unsigned long min,
 
 /* A whole string of digits as a count in min..max. */
 int
-num_count(const char *s, unsigned long min, unsigned long max,
-    unsigned long *v)
+num_count(const char *s, unsigned long min, unsigned long max, unsigned long *v)
 {
 	return num_span(s, s + strlen(s), min, max, v);
 }

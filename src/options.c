@@ -11,33 +11,24 @@
 
 #define O(f) offsetof(struct options, f)
 
+/* name, letter, unit, field, and for counts and seconds: min, max */
 const struct options_def options_table[] = {
-	{ .name = "debug", .letter = 'd', .unit = OPTIONS_FLAG,
-	    .field = O(debug) },
-	{ .name = "listen", .letter = 'l', .unit = OPTIONS_LISTEN,
-	    .field = O(listen) },
-	{ .name = "pam-service", .unit = OPTIONS_STRING,
-	    .field = O(pam_service) },
-	{ .name = "allow-root", .unit = OPTIONS_FLAG, .field = O(allow_root) },
-	{ .name = "login-grace-time", .unit = OPTIONS_SECONDS,
-	    .field = O(grace_ms), .min = 1000, .max = 3600 },
-	{ .name = "connect-timeout", .unit = OPTIONS_SECONDS,
-	    .field = O(connect_ms), .min = 1, .max = 600 },
-	{ .name = "fail-delay", .unit = OPTIONS_SECONDS,
-	    .field = O(fail_delay_ms), .min = 0, .max = 60 },
-	{ .name = "allow", .unit = OPTIONS_CIDR, .field = O(allow) },
-	{ .name = "deny", .unit = OPTIONS_CIDR, .field = O(deny) },
-	{ .name = "allow-low-ports", .unit = OPTIONS_FLAG,
-	    .field = O(allow_low_ports) },
-	{ .name = "max-startups", .unit = OPTIONS_STARTUPS,
-	    .field = O(limits) },
-	{ .name = "per-source-max", .unit = OPTIONS_COUNT,
-	    .field = O(limits.per_source), .min = 0, .max = 1000000 },
-	{ .name = "max-sessions", .unit = OPTIONS_COUNT,
-	    .field = O(limits.sessions), .min = 1, .max = 100000 },
-	{ .name = "penalty", .unit = OPTIONS_PENALTY, .field = O(penalty) },
-	{ .name = "penalty-exempt", .unit = OPTIONS_CIDR,
-	    .field = O(penalty.exempt) },
+	{ "debug", 'd', OPTIONS_FLAG, O(debug), 0, 0 },
+	{ "listen", 'l', OPTIONS_LISTEN, O(listen), 0, 0 },
+	{ "pam-service", 0, OPTIONS_STRING, O(pam_service), 0, 0 },
+	{ "allow-root", 0, OPTIONS_FLAG, O(allow_root), 0, 0 },
+	{ "login-grace-time", 0, OPTIONS_SECONDS, O(grace_ms), 1000, 3600 },
+	{ "connect-timeout", 0, OPTIONS_SECONDS, O(connect_ms), 1, 600 },
+	{ "fail-delay", 0, OPTIONS_SECONDS, O(fail_delay_ms), 0, 60 },
+	{ "allow", 0, OPTIONS_CIDR, O(allow), 0, 0 },
+	{ "deny", 0, OPTIONS_CIDR, O(deny), 0, 0 },
+	{ "allow-low-ports", 0, OPTIONS_FLAG, O(allow_low_ports), 0, 0 },
+	{ "max-startups", 0, OPTIONS_STARTUPS, O(limits), 0, 0 },
+	{ "per-source-max", 0, OPTIONS_COUNT, O(limits.per_source), 0,
+	    1000000 },
+	{ "max-sessions", 0, OPTIONS_COUNT, O(limits.sessions), 1, 100000 },
+	{ "penalty", 0, OPTIONS_PENALTY, O(penalty), 0, 0 },
+	{ "penalty-exempt", 0, OPTIONS_CIDR, O(penalty.exempt), 0, 0 },
 };
 const size_t options_count = sizeof(options_table) / sizeof(options_table[0]);
 
@@ -125,10 +116,9 @@ options_set(struct options *o, const struct options_def *d, const char *arg)
 		return add_listen(o, arg);
 	case OPTIONS_STARTUPS:
 		return connlimit_parse_startups(p, arg) == 0 ? OPTIONS_OK :
-		    OPTIONS_EVALUE;
+							       OPTIONS_EVALUE;
 	case OPTIONS_PENALTY:
-		return penalty_parse(p, arg) == 0 ? OPTIONS_OK :
-		    OPTIONS_EVALUE;
+		return penalty_parse(p, arg) == 0 ? OPTIONS_OK : OPTIONS_EVALUE;
 	}
 	return OPTIONS_EVALUE;
 }

@@ -14,18 +14,18 @@
 #define OPTIONS_MAX_LISTEN 16
 
 struct options {
-	const char *pam_service;   /* --pam-service, default "rexec" */
-	int allow_root;		   /* --allow-root */
-	int allow_low_ports;	   /* --allow-low-ports */
-	int debug;		   /* -d: log to stderr */
-	long grace_ms;		   /* --login-grace-time */
-	long connect_ms;	   /* --connect-timeout */
-	long fail_delay_ms;	   /* --fail-delay */
-	int nlisten;		   /* -l given: standalone mode */
+	const char *pam_service; /* --pam-service, default "rexec" */
+	int allow_root;		 /* --allow-root */
+	int allow_low_ports;	 /* --allow-low-ports */
+	int debug;		 /* -d: log to stderr */
+	long grace_ms;		 /* --login-grace-time */
+	long connect_ms;	 /* --connect-timeout */
+	long fail_delay_ms;	 /* --fail-delay */
+	int nlisten;		 /* -l given: standalone mode */
 	const char *listen[OPTIONS_MAX_LISTEN];
-	struct acl allow, deny;	   /* --allow, --deny */
+	struct acl allow, deny;	      /* --allow, --deny */
 	struct connlimit_opts limits; /* --max-startups, --per-source-max... */
-	struct penalty_opts penalty; /* --penalty, --penalty-exempt */
+	struct penalty_opts penalty;  /* --penalty, --penalty-exempt */
 };
 
 /* What an option's value is, and how it is read. */
@@ -46,11 +46,11 @@ enum options_unit {
  * other source of options (a keyword per row).
  */
 struct options_def {
-	const char *name;	/* the long option, without "--" */
-	int letter;		/* the short option, or 0 */
+	const char *name; /* the long option, without "--" */
+	int letter;	  /* the short option, or 0 */
 	enum options_unit unit;
 	size_t field;		/* offsetof(struct options, ...) */
-	unsigned long min, max;	/* COUNT: range; SECONDS: least ms, most s */
+	unsigned long min, max; /* COUNT: range; SECONDS: least ms, most s */
 };
 
 enum options_error {
@@ -65,7 +65,7 @@ extern const struct options_def options_table[];
 extern const size_t options_count;
 
 void options_defaults(struct options *);
-enum options_error options_set(struct options *, const struct options_def *,
-    const char *);
+enum options_error
+options_set(struct options *, const struct options_def *, const char *);
 
 #endif

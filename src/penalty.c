@@ -36,13 +36,11 @@ static int64_t overflow_logged;
 static int overflow_seen;
 static unsigned long overflow_count;
 
-static const char *const event_name[PENALTY_NEVENTS] = {
-	"authfail", "noauth", "grace", "crash"
-};
-static const char *const event_text[PENALTY_NEVENTS] = {
-	"a refused login", "a connection that did not log in",
-	"a login grace timeout", "a crashed connection"
-};
+static const char *const event_name[PENALTY_NEVENTS] = { "authfail", "noauth",
+	"grace", "crash" };
+static const char *const event_text[PENALTY_NEVENTS] = { "a refused login",
+	"a connection that did not log in", "a login grace timeout",
+	"a crashed connection" };
 
 /* The defaults: OpenSSH's PerSourcePenalties, which rexec shares. */
 void
@@ -179,8 +177,8 @@ make_room(int64_t now)
 	overflow_count++;
 	if (!overflow_seen || now - overflow_logged >= OVERFLOW_LOG_MS) {
 		log_warnx("penalty table full (%zu sources): forgot %s and "
-		    "%lu other(s) since the last such line", pc->table,
-		    acl_key_format(h, sizeof(h), &tab[victim].key),
+			  "%lu other(s) since the last such line",
+		    pc->table, acl_key_format(h, sizeof(h), &tab[victim].key),
 		    overflow_count - 1);
 		overflow_logged = now;
 		overflow_seen = 1;

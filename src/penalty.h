@@ -21,12 +21,12 @@ enum penalty_event {
 };
 
 struct penalty_opts {
-	int off;			/* --penalty off */
-	long ms[PENALTY_NEVENTS];	/* earned per event */
-	long min_ms;			/* refused when more is due */
-	long max_ms;			/* never more than this is due */
-	size_t table;			/* sources remembered at most */
-	struct acl exempt;		/* --penalty-exempt */
+	int off;		  /* --penalty off */
+	long ms[PENALTY_NEVENTS]; /* earned per event */
+	long min_ms;		  /* refused when more is due */
+	long max_ms;		  /* never more than this is due */
+	size_t table;		  /* sources remembered at most */
+	struct acl exempt;	  /* --penalty-exempt */
 };
 
 void penalty_defaults(struct penalty_opts *);

@@ -50,7 +50,8 @@ privdrop_permanently(const struct passwd *pw)
 		return -1;
 	}
 	if (pw->pw_uid != 0 && (setuid(0) != -1 || seteuid(0) != -1)) {
-		log_warnx("uid %lu could regain root", (unsigned long)pw->pw_uid);
+		log_warnx("uid %lu could regain root",
+		    (unsigned long)pw->pw_uid);
 		return -1;
 	}
 	if (pw->pw_gid != 0 && pw->pw_uid != 0 &&

@@ -96,8 +96,8 @@ proto_feed(struct proto_handshake *hs, const void *buf, size_t len,
 			    PROTO_EPASS, PROTO_F_CMD, p[i]);
 			break;
 		case PROTO_F_CMD:
-			st = string_byte(hs, hs->cmd, PROTO_CMD_MAX,
-			    PROTO_ECMD, PROTO_F_DONE, p[i]);
+			st = string_byte(hs, hs->cmd, PROTO_CMD_MAX, PROTO_ECMD,
+			    PROTO_F_DONE, p[i]);
 			break;
 		case PROTO_F_DONE:
 			*used = i;
@@ -201,7 +201,8 @@ proto_format_refusal(char *buf, size_t size, const char *text)
 		n = size - 2;
 	buf[0] = PROTO_REFUSED;
 	/* wire bytes with a length, not a C string */
-	memcpy(buf + 1, text, n); /* NOLINT(bugprone-not-null-terminated-result) */
+	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
+	memcpy(buf + 1, text, n);
 	buf[n + 1] = '\n';
 	return n + 2;
 }

@@ -13,15 +13,15 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define PROTO_DEFAULT_PORT "512"  /* TCP, as getaddrinfo() takes it */
-#define PROTO_USER_MAX 256	    /* characters, NUL excluded */
-#define PROTO_PASS_MAX 16	    /* characters, NUL excluded */
-#define PROTO_CMD_MAX (131072 - 1)  /* one exec argument (MAX_ARG_STRLEN) */
+#define PROTO_DEFAULT_PORT "512"   /* TCP, as getaddrinfo() takes it */
+#define PROTO_USER_MAX 256	   /* characters, NUL excluded */
+#define PROTO_PASS_MAX 16	   /* characters, NUL excluded */
+#define PROTO_CMD_MAX (131072 - 1) /* one exec argument (MAX_ARG_STRLEN) */
 #define PROTO_PORT_DIGITS 5
-#define PROTO_MSG_MAX 1024	    /* longest refusal text a client keeps */
+#define PROTO_MSG_MAX 1024 /* longest refusal text a client keeps */
 
-#define PROTO_OK 0x00		    /* status byte: success */
-#define PROTO_REFUSED 0x01	    /* status byte: text and '\n' follow */
+#define PROTO_OK 0x00	   /* status byte: success */
+#define PROTO_REFUSED 0x01 /* status byte: text and '\n' follow */
 
 /*
  * Every text the server sends, as "\x01" text "\n".  The first ones are
@@ -72,15 +72,15 @@ struct proto_handshake {
 };
 
 void proto_init(struct proto_handshake *);
-enum proto_status proto_feed(struct proto_handshake *, const void *, size_t,
-    size_t *);
+enum proto_status
+proto_feed(struct proto_handshake *, const void *, size_t, size_t *);
 const char *proto_status_text(enum proto_status);
 void proto_wipe(struct proto_handshake *);
 
 /* Client side: encoders return the length written, or -1 if it won't fit. */
 ssize_t proto_encode_port(char *, size_t, unsigned int);
-ssize_t proto_encode_creds(char *, size_t, const char *, const char *,
-    const char *);
+ssize_t
+proto_encode_creds(char *, size_t, const char *, const char *, const char *);
 size_t proto_format_refusal(char *, size_t, const char *);
 
 enum proto_reply_status {
@@ -97,8 +97,8 @@ struct proto_reply {
 };
 
 void proto_reply_init(struct proto_reply *);
-enum proto_reply_status proto_reply_feed(struct proto_reply *, const void *,
-    size_t, size_t *);
+enum proto_reply_status
+proto_reply_feed(struct proto_reply *, const void *, size_t, size_t *);
 
 /* Signals a client may send on the stderr channel (Linux numbering). */
 int proto_signal_allowed(int);

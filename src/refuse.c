@@ -19,18 +19,18 @@
 #include "proto.h"
 #include "refuse.h"
 
-#define CLOSE_MS 200	    /* how long a refused client may talk on */
-#define DRAIN_MAX 65536     /* and how much of it is read */
+#define CLOSE_MS 200	/* how long a refused client may talk on */
+#define DRAIN_MAX 65536 /* and how much of it is read */
 
 struct refused {
 	int fd;
 	int64_t until;
-	size_t budget;	     /* bytes still to be read at most */
+	size_t budget; /* bytes still to be read at most */
 };
 
 static struct refused tab[REFUSE_MAX];
 static int ntab;
-static int epfd = -1;	     /* the listener's epoll set */
+static int epfd = -1; /* the listener's epoll set */
 
 /* Where refused sockets are watched from now on. */
 void
@@ -45,15 +45,17 @@ refuse_send(int fd, const char *text, int64_t now)
 {
 	char buf[PROTO_MSG_MAX + 2];
 	size_t n = proto_format_refusal(buf, sizeof(buf), text);
-	struct refused l = { .fd = fd, .until = now + CLOSE_MS,
+	struct refused l = { .fd = fd,
+		.until = now + CLOSE_MS,
 		.budget = DRAIN_MAX };
 
 	/* MSG_MORE holds the text back: the FIN goes out in its segment */
 	(void)send(fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE);
 	(void)shutdown(fd, SHUT_WR);
 	if (netio_discard(fd, &l.budget) == 1 || ntab == REFUSE_MAX ||
-	    epfd == -1 || listener_watch(epfd, EPOLL_CTL_ADD, fd, EPOLLIN,
-	    LISTENER_EV_REFUSED | (uint32_t)fd) == -1) {
+	    epfd == -1 ||
+	    listener_watch(epfd, EPOLL_CTL_ADD, fd, EPOLLIN,
+		LISTENER_EV_REFUSED | (uint32_t)fd) == -1) {
 		close(fd);
 		return;
 	}

@@ -52,7 +52,7 @@ static const char help_text[] =
     "the server, 2 usage error or no usable credentials, 3 connection,\n"
     "timeout or protocol failure, 4 with -S: the status did not arrive.\n";
 
-static void __attribute__((noreturn))
+static _Noreturn void
 usage(const char *why)
 {
 	if (why != NULL)
@@ -62,7 +62,7 @@ usage(const char *why)
 }
 
 /* Reports an unknown option or a missing argument, then exits. */
-static void __attribute__((noreturn))
+static _Noreturn void
 bad_option(int ch, const char *word)
 {
 	char opt[3] = { '-', (char)optopt, '\0' };
@@ -176,12 +176,11 @@ set_option(int ch, struct cli_opts *o, char **argv)
 static void
 parse_args(int argc, char **argv, struct cli_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, OPT_HELP },
+	static const struct option longopts[] = { { "help", no_argument, NULL,
+						      OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "password-file", required_argument, NULL, OPT_PASSFILE },
-		{ NULL, 0, NULL, 0 }
-	};
+		{ NULL, 0, NULL, 0 } };
 	int ch;
 
 	memset(o, 0, sizeof(*o));
@@ -190,7 +189,7 @@ parse_args(int argc, char **argv, struct cli_opts *o)
 	o->port = PROTO_DEFAULT_PORT;
 	o->timeout = CLI_DEFAULT_TIMEOUT;
 	while ((ch = getopt_long(argc, argv, "+:46l:nNp:St:", longopts,
-	    NULL)) != -1)
+		    NULL)) != -1)
 		set_option(ch, o, argv);
 	o->timeout_ms = o->timeout > 0 ? o->timeout * 1000L : -1;
 	if (argc - optind < 2)

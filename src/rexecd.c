@@ -22,6 +22,8 @@
 static void
 usage(FILE *f)
 {
+	/* the text as it is printed */
+	/* clang-format off */
 	(void)fprintf(f,
 "usage: in.rexecd [-d] [-l ADDR:PORT]... [--pam-service NAME] [--allow-root]\n"
 "                 [--login-grace-time S] [--connect-timeout S]\n"
@@ -73,24 +75,28 @@ usage(FILE *f)
 "\n"
 "  -h, --help                this text\n"
 "  -V, --version             the version\n");
+	/* clang-format on */
 }
 
 /* Exits with the message for a value that option d does not take. */
-static void __attribute__((noreturn))
-bad_option(const struct options_def *d, const char *arg,
-    enum options_error e)
+static _Noreturn void
+bad_option(const struct options_def *d, const char *arg, enum options_error e)
 {
 	if (e == OPTIONS_ETOOMANY)
 		(void)fprintf(stderr, "in.rexecd: too many -%c\n", d->letter);
 	else if (e == OPTIONS_ESECONDS)
-		(void)fprintf(stderr, "in.rexecd: --%s: bad number of seconds "
-		    "\"%s\"\n", d->name, arg);
+		(void)fprintf(stderr,
+		    "in.rexecd: --%s: bad number of seconds "
+		    "\"%s\"\n",
+		    d->name, arg);
 	else if (e == OPTIONS_ENOMEM)
 		(void)fprintf(stderr, "in.rexecd: --%s: out of memory\n",
 		    d->name);
 	else
-		(void)fprintf(stderr, "in.rexecd: --%s: bad value \"%s\" "
-		    "(see --help)\n", d->name, arg);
+		(void)fprintf(stderr,
+		    "in.rexecd: --%s: bad value \"%s\" "
+		    "(see --help)\n",
+		    d->name, arg);
 	exit(2);
 }
 
@@ -110,10 +116,12 @@ getopt_table(char *optstring, size_t size)
 	for (i = 0; i < options_count; i++) {
 		lo[i].name = options_table[i].name;
 		lo[i].has_arg = options_table[i].unit == OPTIONS_FLAG ?
-		    no_argument : required_argument;
+		    no_argument :
+		    required_argument;
 		lo[i].flag = NULL;
 		lo[i].val = options_table[i].letter != 0 ?
-		    options_table[i].letter : 256 + (int)i;
+		    options_table[i].letter :
+		    256 + (int)i;
 		if (options_table[i].letter != 0 && n + 3 < size) {
 			optstring[n++] = (char)options_table[i].letter;
 			if (lo[i].has_arg == required_argument)
@@ -190,7 +198,7 @@ take_inetd_socket(const struct options *c, int *listening)
 	if (getsockopt(0, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
 	    type != SOCK_STREAM)
 		fatalx("standard input is not a stream socket: run me from "
-		    "inetd or systemd, or use -l ADDR:PORT");
+		       "inetd or systemd, or use -l ADDR:PORT");
 	len = sizeof(acc);
 	if (getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) == -1)
 		fatal("SO_ACCEPTCONN");

@@ -34,14 +34,14 @@
 struct session {
 	const struct options *opts;
 	int sock, errfd;
-	int startup_fd;		     /* to tell the listener of a login */
+	int startup_fd; /* to tell the listener of a login */
 	struct netio_addr peer, local;
-	int64_t deadline;	     /* end of the login grace time */
-	int64_t auth_start;	     /* when the credentials were complete */
+	int64_t deadline;   /* end of the login grace time */
+	int64_t auth_start; /* when the credentials were complete */
 	struct proto_handshake hs;
-	char user[ESCAPE_LOG_SIZE];  /* escaped, for the log */
+	char user[ESCAPE_LOG_SIZE]; /* escaped, for the log */
 	struct authpam pam;
-	struct passwd pw;	     /* our own copy of the account */
+	struct passwd pw; /* our own copy of the account */
 	char *shell;
 	struct command command; /* the command's start, set up as root */
 };
@@ -54,7 +54,7 @@ static struct session sess; /* one per process; holds 128 KiB of command */
  * The one way a refusal reaches a client: "\x01" text "\n" on the primary
  * socket, a gentle close, and the process ends with code.
  */
-static void __attribute__((noreturn))
+static _Noreturn void
 refuse(struct session *s, const char *text, int code)
 {
 	char buf[PROTO_MSG_MAX + 2];
@@ -68,7 +68,7 @@ refuse(struct session *s, const char *text, int code)
 }
 
 /* A handshake that cannot go on: the reason is logged, the client told. */
-static void __attribute__((noreturn))
+static _Noreturn void
 handshake_failed(struct session *s, enum netio_result r, enum proto_status st,
     const char *what)
 {
@@ -82,7 +82,8 @@ handshake_failed(struct session *s, enum netio_result r, enum proto_status st,
 	case NETIO_EOF:
 	case NETIO_ERROR:
 		log_info("connection from %s port %u closed while reading "
-		    "the %s", s->peer.host, s->peer.port, what);
+			 "the %s",
+		    s->peer.host, s->peer.port, what);
 		close(s->sock);
 		exit(SESSION_EXIT_PROTO);
 	case NETIO_OK:
@@ -116,7 +117,8 @@ connect_back(struct session *s)
 {
 	if (s->hs.port < 1024 && !s->opts->allow_low_ports) {
 		log_auth("refused handshake from %s port %u: stderr port %u "
-		    "is below 1024", s->peer.host, s->peer.port, s->hs.port);
+			 "is below 1024",
+		    s->peer.host, s->peer.port, s->hs.port);
 		refuse(s, PROTO_TXT_BAD_PORT, SESSION_EXIT_PROTO);
 	}
 	s->errfd = netio_connect_back(&s->peer, &s->local, s->hs.port,
@@ -165,14 +167,14 @@ fail_delay_ms(long base)
  * the same moment after the credentials arrived, so neither the text nor
  * the time tells an unknown user from a wrong password.
  */
-static void __attribute__((noreturn))
+static _Noreturn void
 refuse_login(struct session *s, const char *reason)
 {
 	log_auth("login refused for user \"%s\" from %s port %u: %s", s->user,
 	    s->peer.host, s->peer.port, reason);
 	alarm(0); /* PAM is over; the wait below is bounded */
-	netio_sleep_until(s->auth_start +
-	    fail_delay_ms(s->opts->fail_delay_ms));
+	netio_sleep_until(
+	    s->auth_start + fail_delay_ms(s->opts->fail_delay_ms));
 	authpam_close(&s->pam);
 	refuse(s, PROTO_TXT_LOGIN, SESSION_EXIT_LOGIN);
 }
@@ -217,8 +219,10 @@ phase_auth(struct session *s)
 	    s->peer.host, s->hs.pass);
 	proto_wipe(&s->hs);
 	if (r != AUTHPAM_OK)
-		refuse_login(s, s->pam.pamh != NULL ?
-		    pam_strerror(s->pam.pamh, s->pam.last) : s->pam.reason);
+		refuse_login(s,
+		    s->pam.pamh != NULL ?
+			pam_strerror(s->pam.pamh, s->pam.last) :
+			s->pam.reason);
 	if ((user = authpam_user(&s->pam)) == NULL ||
 	    copy_account(&s->pw, user) == -1)
 		refuse_login(s, "no such account after PAM");
@@ -279,7 +283,7 @@ user_prepare(struct session *s)
  * bytes to it until it ends, then closes the connections without losing
  * output (relay.c).
  */
-static void __attribute__((noreturn))
+static _Noreturn void
 user_main(struct session *s)
 {
 	sigset_t chld;
@@ -326,7 +330,7 @@ tell_listener(struct session *s)
  * session, then the user's process.  From the fork on this process holds
  * no socket; it waits and closes the PAM session.
  */
-static void __attribute__((noreturn))
+static _Noreturn void
 phase_pam_session(struct session *s)
 {
 	int status;
@@ -334,11 +338,11 @@ phase_pam_session(struct session *s)
 
 	alarm(0);
 	tell_listener(s);
-	if (privdrop_groups(&s->pw) == -1 || authpam_open(&s->pam) !=
-	    AUTHPAM_OK) {
+	if (privdrop_groups(&s->pw) == -1 ||
+	    authpam_open(&s->pam) != AUTHPAM_OK) {
 		log_warnx("user \"%s\" from %s port %u: session refused: %s",
-		    s->user, s->peer.host, s->peer.port, s->pam.reason != NULL ?
-		    s->pam.reason : "groups");
+		    s->user, s->peer.host, s->peer.port,
+		    s->pam.reason != NULL ? s->pam.reason : "groups");
 		authpam_close(&s->pam);
 		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
 	}
@@ -376,8 +380,9 @@ phase_pam_session(struct session *s)
 	authpam_close(&s->pam);
 	log_info("session closed for user \"%s\" from %s port %u", s->user,
 	    s->peer.host, s->peer.port);
-	exit(WIFEXITED(status) && WEXITSTATUS(status) == 0 ? SESSION_EXIT_OK :
-	    SESSION_EXIT_ERROR);
+	exit(WIFEXITED(status) && WEXITSTATUS(status) == 0 ?
+		SESSION_EXIT_OK :
+		SESSION_EXIT_ERROR);
 }
 
 /*
@@ -418,7 +423,7 @@ session_run(int sock, const struct options *opts, int startup_fd)
 	if (netio_endpoints(sock, &s->peer, &s->local) == -1) {
 		if (errno == ENOTCONN) {
 			log_info("connection closed by the client before it "
-			    "was served");
+				 "was served");
 			exit(SESSION_EXIT_PROTO);
 		}
 		log_warn("getpeername");

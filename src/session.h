@@ -11,7 +11,6 @@
 #define SESSION_EXIT_LOGIN 3   /* login refused */
 #define SESSION_EXIT_TIMEOUT 4 /* login grace time exceeded */
 
-void session_run(int, const struct options *, int)
-    __attribute__((noreturn));
+void session_run(int, const struct options *, int) __attribute__((noreturn));
 
 #endif

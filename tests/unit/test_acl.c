@@ -66,10 +66,24 @@ static const struct {
 
 /* Rules that must be refused. */
 static const char *const bad[] = {
-	"", "/8", "10.1.2.3/8", "1.2.3.4/33", "::1/129", "::ffff:1.2.3.4/95",
-	"example.com", "1.2.3.4/", "1.2.3.4/08", "1.2.3", "1.2.3.4/-1",
-	"1.2.3.4/ 8", "1.2.3.4/8/8", "[::1]", "::1/1280", "1.2.3.4 ",
-	"2001:db8::1/64", "1.2.3.4/0x8",
+	"",
+	"/8",
+	"10.1.2.3/8",
+	"1.2.3.4/33",
+	"::1/129",
+	"::ffff:1.2.3.4/95",
+	"example.com",
+	"1.2.3.4/",
+	"1.2.3.4/08",
+	"1.2.3",
+	"1.2.3.4/-1",
+	"1.2.3.4/ 8",
+	"1.2.3.4/8/8",
+	"[::1]",
+	"::1/1280",
+	"1.2.3.4 ",
+	"2001:db8::1/64",
+	"1.2.3.4/0x8",
 	"1111:2222:3333:4444:5555:6666:7777:8888:9999:aaaa:bbbb/128",
 };
 
@@ -108,14 +122,14 @@ static const struct {
 	{ "10.0.0.0/8", "10.1.2.3", 1 },
 	{ "10.0.0.0/8", "11.0.0.0", 0 },
 	{ "10.0.0.0/8", "9.255.255.255", 0 },
-	{ "10.0.0.0/8", "::ffff:10.9.9.9", 1 },	/* dual-stack socket */
+	{ "10.0.0.0/8", "::ffff:10.9.9.9", 1 }, /* dual-stack socket */
 	{ "::ffff:10.0.0.0/104", "10.2.3.4", 1 },
 	{ "::ffff:10.0.0.0/104", "::ffff:10.2.3.4", 1 },
 	{ "0.0.0.0/0", "203.0.113.9", 1 },
-	{ "0.0.0.0/0", "::1", 0 },		/* IPv4 rules: IPv4 only */
+	{ "0.0.0.0/0", "::1", 0 }, /* IPv4 rules: IPv4 only */
 	{ "::/0", "2001:db8::1", 1 },
-	{ "::/0", "1.2.3.4", 0 },		/* IPv6 rules: IPv6 only */
-	{ "::/0", "::ffff:1.2.3.4", 0 },	/* v4-mapped is IPv4 */
+	{ "::/0", "1.2.3.4", 0 },	 /* IPv6 rules: IPv6 only */
+	{ "::/0", "::ffff:1.2.3.4", 0 }, /* v4-mapped is IPv4 */
 	{ "2001:db8::/32", "2001:db8:ffff::1", 1 },
 	{ "2001:db8::/33", "2001:db8:8000::1", 0 },
 	{ "2001:db8::/33", "2001:db8:7fff::1", 1 },
@@ -158,14 +172,14 @@ test_allow_and_deny(void **state)
 	addr_of("192.0.2.7", &a);
 	addr_of("192.0.2.8", &b);
 	addr_of("198.51.100.1", &c);
-	assert_true(acl_permits(&allow, &deny, &a));	/* no rules: all */
+	assert_true(acl_permits(&allow, &deny, &a)); /* no rules: all */
 	assert_int_equal(acl_add(&deny, "192.0.2.8"), 0);
 	assert_true(acl_permits(&allow, &deny, &a));
 	assert_false(acl_permits(&allow, &deny, &b));
 	assert_int_equal(acl_add(&allow, "192.0.2.0/24"), 0);
 	assert_true(acl_permits(&allow, &deny, &a));
-	assert_false(acl_permits(&allow, &deny, &b));	/* deny wins */
-	assert_false(acl_permits(&allow, &deny, &c));	/* not allowed */
+	assert_false(acl_permits(&allow, &deny, &b)); /* deny wins */
+	assert_false(acl_permits(&allow, &deny, &c)); /* not allowed */
 	assert_int_equal(acl_add(&allow, "bogus"), -1);
 	assert_int_equal(allow.n, 1);
 	free(allow.rule);

@@ -27,20 +27,20 @@ struct row {
 	const char *text;
 	const char *host, *user;
 	int found;
-	const char *login, *pass;	/* NULL: the entry has none */
+	const char *login, *pass; /* NULL: the entry has none */
 };
 
 static const struct row rows[] = {
 	{ "machine with login and password",
-	    "machine h1 login alice password s3cret\n", "h1", NULL, 1,
-	    "alice", "s3cret" },
+	    "machine h1 login alice password s3cret\n", "h1", NULL, 1, "alice",
+	    "s3cret" },
 	{ "host names match without case", "machine H1.Example login a\n",
 	    "h1.example", NULL, 1, "a", NULL },
-	{ "another machine is no entry", "machine h2 login bob\n", "h1",
-	    NULL, 0, NULL, NULL },
+	{ "another machine is no entry", "machine h2 login bob\n", "h1", NULL,
+	    0, NULL, NULL },
 	{ "default after the machines",
-	    "machine h2 login bob\ndefault login anon password x\n", "h1",
-	    NULL, 1, "anon", "x" },
+	    "machine h2 login bob\ndefault login anon password x\n", "h1", NULL,
+	    1, "anon", "x" },
 	{ "an earlier default applies (first entry wins)",
 	    "default login anon\nmachine h1 login alice\n", "h1", NULL, 1,
 	    "anon", NULL },
@@ -50,23 +50,23 @@ static const struct row rows[] = {
 	{ "-l picks the entry with that login",
 	    "machine h1 login a password 1\nmachine h1 login b password 2\n",
 	    "h1", "b", 1, "b", "2" },
-	{ "-l and no entry with that login",
-	    "machine h1 login a password 1\n", "h1", "c", 0, NULL, NULL },
-	{ "-l and an entry without a login",
-	    "machine h1 password 1\n", "h1", "c", 1, "", "1" },
+	{ "-l and no entry with that login", "machine h1 login a password 1\n",
+	    "h1", "c", 0, NULL, NULL },
+	{ "-l and an entry without a login", "machine h1 password 1\n", "h1",
+	    "c", 1, "", "1" },
 	{ "quoted tokens with escapes",
 	    "machine h1 login \"al ice\" password \"p\\\"w d\"\n", "h1", NULL,
 	    1, "al ice", "p\"w d" },
 	{ "account is read and ignored",
-	    "machine h1 account acct login a password p\n", "h1", NULL, 1,
-	    "a", "p" },
+	    "machine h1 account acct login a password p\n", "h1", NULL, 1, "a",
+	    "p" },
 	{ "macdef skipped to the empty line",
 	    "macdef init\nmachine h1 login evil\n\nmachine h1 login good\n",
 	    "h1", NULL, 1, "good", NULL },
-	{ "unknown words ignored", "machine h1 port 21 login a\n", "h1",
-	    NULL, 1, "a", NULL },
-	{ "tabs and CRLF", "machine\th1\r\nlogin\ta\r\npassword\tp\r\n",
-	    "h1", NULL, 1, "a", "p" },
+	{ "unknown words ignored", "machine h1 port 21 login a\n", "h1", NULL,
+	    1, "a", NULL },
+	{ "tabs and CRLF", "machine\th1\r\nlogin\ta\r\npassword\tp\r\n", "h1",
+	    NULL, 1, "a", "p" },
 	{ "empty file", "", "h1", NULL, 0, NULL, NULL },
 	{ "machine without a name", "machine", "h1", NULL, 0, NULL, NULL },
 };
@@ -116,7 +116,10 @@ test_open_file(void **state)
 
 	(void)state;
 	assert_int_equal(cli_netrc_find(write_file("machine h login a "
-	    "password p\n", 0644), "h", NULL, &n), 0);
+						   "password p\n",
+					    0644),
+			     "h", NULL, &n),
+	    0);
 	unlink(path);
 	assert_int_equal(n.found, 1);
 	assert_non_null(n.insecure);
@@ -180,7 +183,7 @@ main(void)
 	}
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_open_file);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_unsafe);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(
-	    test_missing_and_too_long);
+	tests[n++] =
+	    (struct CMUnitTest)cmocka_unit_test(test_missing_and_too_long);
 	return _cmocka_run_group_tests("cli_netrc", tests, n, NULL, NULL);
 }

@@ -23,9 +23,9 @@
 
 struct row {
 	const char *name;
-	const char *in;		/* "@" stands for the marker */
-	const char *out;	/* "@" stands for the marker */
-	int code;		/* the status found, or -1 */
+	const char *in;	 /* "@" stands for the marker */
+	const char *out; /* "@" stands for the marker */
+	int code;	 /* the status found, or -1 */
 };
 
 static const struct row rows[] = {
@@ -38,8 +38,7 @@ static const struct row rows[] = {
 	{ "no newline at the end", "@12", "@12", -1 },
 	{ "not a digit", "@1x\n", "@1x\n", -1 },
 	{ "marker cut short", "\036rexec-exit:", "\036rexec-exit:", -1 },
-	{ "wrong token", "\036rexec-exit:00 1\n", "\036rexec-exit:00 1\n",
-	    -1 },
+	{ "wrong token", "\036rexec-exit:00 1\n", "\036rexec-exit:00 1\n", -1 },
 	{ "restarts inside", "\036\036rexec@3\n", "\036\036rexec", 3 },
 	{ "a false start, then the trailer", "\036re@4\n", "\036re", 4 },
 	{ "only the first trailer", "@1\n@2\n", "@2\n", 1 },
@@ -132,9 +131,10 @@ test_wrap(void **state)
 
 	(void)state;
 	assert_int_equal(cli_status_init(&st), 0);
-	(void)snprintf(want, sizeof(want), "( echo hi\n) ; printf "
-	    "'\\036rexec-exit:%%s %%d\\n' %.*s \"$?\" >&2", CLI_STATUS_TOKEN,
-	    st.marker + strlen("\036rexec-exit:"));
+	(void)snprintf(want, sizeof(want),
+	    "( echo hi\n) ; printf "
+	    "'\\036rexec-exit:%%s %%d\\n' %.*s \"$?\" >&2",
+	    CLI_STATUS_TOKEN, st.marker + strlen("\036rexec-exit:"));
 	w = cli_status_wrap(&st, "echo hi");
 	assert_non_null(w);
 	assert_string_equal(w, want);
@@ -151,8 +151,8 @@ main(void)
 
 	for (i = 0; i < nitems(rows); i++) {
 		memset(&tests[n], 0, sizeof(tests[n]));
-		tests[n].name = rows[i].name[0] != '\0' ? rows[i].name :
-		    "empty stream";
+		tests[n].name =
+		    rows[i].name[0] != '\0' ? rows[i].name : "empty stream";
 		tests[n].test_func = test_row;
 		tests[n++].initial_state = (void *)(uintptr_t)&rows[i];
 	}

@@ -30,9 +30,9 @@ static const struct row rows[] = {
 	{ "XDG_RUNTIME_DIR=/run/user/1000", 1 },
 	{ "PATH=/opt/bin", 1 },
 	{ "MAIL=/var/mail/u", 1 },
-	{ "LDAP=x", 1 },		/* LD without the underscore */
-	{ "BASH=x", 1 },		/* not BASH_ENV, not BASH_FUNC_ */
-	{ "ENVIRONMENT=x", 1 },		/* ENV is a whole name */
+	{ "LDAP=x", 1 },	/* LD without the underscore */
+	{ "BASH=x", 1 },	/* not BASH_ENV, not BASH_FUNC_ */
+	{ "ENVIRONMENT=x", 1 }, /* ENV is a whole name */
 	{ "IFSX=x", 1 },
 	{ "EMPTY=", 1 },
 	{ "LD_PRELOAD=/tmp/evil.so", 0 },
@@ -75,8 +75,8 @@ test_row(void **state)
 	assert_int_equal(command_env_allowed(r->entry), r->allowed);
 }
 
-static struct passwd pw = { .pw_name = (char *)(uintptr_t)"alice",
-	.pw_dir = (char *)(uintptr_t)"/home/alice" };
+static struct passwd pw = { .pw_name = (char *)(uintptr_t) "alice",
+	.pw_dir = (char *)(uintptr_t) "/home/alice" };
 
 /* Frees an environment and the PAM entries it did not take. */
 static void
@@ -151,7 +151,6 @@ main(void)
 		tests[n++].initial_state = (void *)(uintptr_t)&rows[i];
 	}
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_env);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(
-	    test_env_without_pam);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_env_without_pam);
 	return _cmocka_run_group_tests("command", tests, n, NULL, NULL);
 }

@@ -36,7 +36,8 @@ add(pid_t pid, const char *who)
 	struct acl_addr k = key(who);
 
 	assert_int_equal(connlimit_add(pid, &k, (struct sockaddr *)&sin,
-	    sizeof(sin)), 0);
+			     sizeof(sin)),
+	    0);
 }
 
 static int
@@ -51,8 +52,19 @@ static void
 test_parse_startups(void **state)
 {
 	static const char *const bad[] = {
-		"", "0", "5:10:4", "1:101:5", "1:2", "a:b:c", "1::5", "-1",
-		"1:2:3:4", "0:10:10", "10:30:", ":30:10", "99999999",
+		"",
+		"0",
+		"5:10:4",
+		"1:101:5",
+		"1:2",
+		"a:b:c",
+		"1::5",
+		"-1",
+		"1:2:3:4",
+		"0:10:10",
+		"10:30:",
+		":30:10",
+		"99999999",
 	};
 	size_t i;
 
@@ -128,13 +140,13 @@ test_early_drop_edges(void **state)
 	connlimit_init(&conf);
 	add(1, "192.0.2.6");
 	add(2, "192.0.2.6");
-	for (i = 0; i < 100; i++)	/* at START with rate 0: never */
+	for (i = 0; i < 100; i++) /* at START with rate 0: never */
 		assert_int_equal(connlimit_admit(&k), CONNLIMIT_OK);
-	add(3, "192.0.2.6");		/* half way to FULL: 50 % */
+	add(3, "192.0.2.6"); /* half way to FULL: 50 % */
 	for (i = 0; i < 1000; i++)
 		drops += connlimit_admit(&k) == CONNLIMIT_STARTUPS;
 	assert_in_range(drops, 350, 650);
-	conf.rate = 100;		/* at START with rate 100: always */
+	conf.rate = 100; /* at START with rate 100: always */
 	for (i = 0; i < 100; i++)
 		assert_int_equal(connlimit_admit(&k), CONNLIMIT_STARTUPS);
 }

@@ -20,7 +20,7 @@
 struct row {
 	const char *in;
 	enum escape_style style;
-	size_t size;		/* of the buffer; 0: the style's usual size */
+	size_t size; /* of the buffer; 0: the style's usual size */
 	const char *want;
 };
 
@@ -50,7 +50,8 @@ test_rows(void **state)
 		size = rows[i].size != 0 ? rows[i].size : sizeof(buf);
 		memset(buf, 'Z', sizeof(buf));
 		assert_ptr_equal(escape_text(buf, size, rows[i].in,
-		    rows[i].style), buf);
+				     rows[i].style),
+		    buf);
 		if (strcmp(buf, rows[i].want) != 0)
 			fail_msg("row %zu: \"%s\", not \"%s\"", i, buf,
 			    rows[i].want);
@@ -76,8 +77,8 @@ test_log_cut(void **state)
 	    want);
 	/* the worst case fits the buffer the header promises */
 	memset(in, '\n', sizeof(in) - 1);
-	assert_int_equal(strlen(escape_text(out, sizeof(out), in,
-	    ESCAPE_LOG)), ESCAPE_LOG_MAX * 4 + 3);
+	assert_int_equal(strlen(escape_text(out, sizeof(out), in, ESCAPE_LOG)),
+	    ESCAPE_LOG_MAX * 4 + 3);
 }
 
 /* A zero-sized buffer is left alone. */

@@ -18,13 +18,12 @@
 
 #include "../../src/memtrim.h"
 
-#define DEEP (192 * 1024)	 /* bytes of stack the deep call dirties */
-#define SPAN (160 * 1024)	 /* bytes below the frame that are counted */
-#define SKIP (16 * 1024)	 /* bytes right below the frame not counted */
+#define DEEP (192 * 1024) /* bytes of stack the deep call dirties */
+#define SPAN (160 * 1024) /* bytes below the frame that are counted */
+#define SKIP (16 * 1024)  /* bytes right below the frame not counted */
 
 /* Dirties n bytes of stack below the caller, then returns. */
-static void __attribute__((noinline))
-dirty_stack(size_t n)
+static void __attribute__((noinline)) dirty_stack(size_t n)
 {
 	volatile unsigned char *buf = alloca(n);
 	size_t i;
@@ -34,8 +33,7 @@ dirty_stack(size_t n)
 }
 
 /* Resident pages in [sp - SPAN, sp - SKIP), sp taken from the caller. */
-static size_t __attribute__((noinline))
-resident_below(uintptr_t sp)
+static size_t __attribute__((noinline)) resident_below(uintptr_t sp)
 {
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
 	uintptr_t hi = (sp - SKIP) & ~(page - 1);
@@ -110,8 +108,8 @@ test_shallow_stack(void **state)
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
 	volatile unsigned char mine[4 * 4096];
 	uintptr_t lo = (uintptr_t)mine & ~(page - 1);
-	uintptr_t hi = ((uintptr_t)mine + sizeof(mine) + page - 1) &
-	    ~(page - 1);
+	uintptr_t hi =
+	    ((uintptr_t)mine + sizeof(mine) + page - 1) & ~(page - 1);
 	unsigned char vec[8];
 	size_t i, round;
 

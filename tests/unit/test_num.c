@@ -85,8 +85,8 @@ test_span(void **state)
 static void
 test_port(void **state)
 {
-	static const char *const bad[] = { "0", "65536", "", "-1", "+80",
-		"80 ", "http", "999999" };
+	static const char *const bad[] = { "0", "65536", "", "-1", "+80", "80 ",
+		"http", "999999" };
 	unsigned int p = 0;
 	size_t i;
 

@@ -19,10 +19,10 @@
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
 struct row {
-	const char *name;	/* option, without "--" */
+	const char *name; /* option, without "--" */
 	const char *arg;
 	enum options_error want;
-	long value;		/* SECONDS: ms; COUNT: the count */
+	long value; /* SECONDS: ms; COUNT: the count */
 };
 
 static const struct row rows[] = {
@@ -143,8 +143,7 @@ test_row(void **state)
 		assert_int_equal(*(const int *)(const void *)p, 1);
 		break;
 	case OPTIONS_STRING:
-		assert_ptr_equal(*(const char *const *)(const void *)p,
-		    r->arg);
+		assert_ptr_equal(*(const char *const *)(const void *)p, r->arg);
 		break;
 	case OPTIONS_CIDR:
 		assert_int_equal(((const struct acl *)(const void *)p)->n, 1);

@@ -57,11 +57,11 @@ test_defaults_fourth_refused_login_locks_out(void **state)
 
 	(void)state;
 	fail_n("192.0.2.1", PENALTY_AUTHFAIL, 3, 0);
-	assert_false(penalty_refuses(&k, 0));	/* 15 s due: not > 15 */
+	assert_false(penalty_refuses(&k, 0)); /* 15 s due: not > 15 */
 	fail_n("192.0.2.1", PENALTY_AUTHFAIL, 1, 0);
-	assert_true(penalty_refuses(&k, 0));		/* 20 s due */
+	assert_true(penalty_refuses(&k, 0)); /* 20 s due */
 	assert_true(penalty_refuses(&k, 19999));
-	assert_false(penalty_refuses(&k, 20000));	/* served out */
+	assert_false(penalty_refuses(&k, 20000)); /* served out */
 	assert_int_equal(penalty_count(), 0);
 }
 
@@ -72,9 +72,9 @@ test_penalty_drains_in_real_time(void **state)
 
 	(void)state;
 	fail_n("192.0.2.2", PENALTY_AUTHFAIL, 3, 0);
-	fail_n("192.0.2.2", PENALTY_AUTHFAIL, 1, 6000);	/* 14 s due */
+	fail_n("192.0.2.2", PENALTY_AUTHFAIL, 1, 6000); /* 14 s due */
 	assert_false(penalty_refuses(&k, 6000));
-	fail_n("192.0.2.2", PENALTY_AUTHFAIL, 1, 6000);	/* 19 s due */
+	fail_n("192.0.2.2", PENALTY_AUTHFAIL, 1, 6000); /* 19 s due */
 	assert_true(penalty_refuses(&k, 6000));
 	/* One failure a minute never adds up. */
 	setup(NULL);
@@ -153,7 +153,7 @@ test_expire_and_next(void **state)
 	assert_true(penalty_next() == INT64_MAX);
 	fail_n("192.0.2.8", PENALTY_AUTHFAIL, 4, 0);	/* until 20000 */
 	fail_n("192.0.2.9", PENALTY_AUTHFAIL, 1, 1000); /* until 6000 */
-	assert_true(penalty_next() <= 6000);	/* early, never late */
+	assert_true(penalty_next() <= 6000);		/* early, never late */
 	penalty_expire(5999);
 	assert_int_equal(penalty_count(), 2);
 	assert_true(penalty_next() == 6000);
@@ -169,18 +169,18 @@ static void
 test_full_table_forgets_the_least_penalised(void **state)
 {
 	struct acl_addr a = key("192.0.2.10"), b = key("192.0.2.11"),
-	    c = key("192.0.2.12");
+			c = key("192.0.2.12");
 
 	(void)state;
 	conf.table = 2;
 	penalty_init(&conf);
-	fail_n("192.0.2.10", PENALTY_AUTHFAIL, 4, 0);	/* 20 s, refused */
-	fail_n("192.0.2.11", PENALTY_AUTHFAIL, 1, 0);	/* 5 s */
+	fail_n("192.0.2.10", PENALTY_AUTHFAIL, 4, 0); /* 20 s, refused */
+	fail_n("192.0.2.11", PENALTY_AUTHFAIL, 1, 0); /* 5 s */
 	fail_n("192.0.2.12", PENALTY_AUTHFAIL, 4, 0); /* .11 goes */
 	assert_int_equal(penalty_count(), 2);
 	assert_true(penalty_refuses(&a, 1));
 	assert_true(penalty_refuses(&c, 1));
-	fail_n("192.0.2.11", PENALTY_AUTHFAIL, 3, 1);	/* a fresh start */
+	fail_n("192.0.2.11", PENALTY_AUTHFAIL, 3, 1); /* a fresh start */
 	assert_false(penalty_refuses(&b, 1));
 }
 
@@ -201,16 +201,28 @@ static void
 test_parse(void **state)
 {
 	static const char *const bad[] = {
-		"", "authfail", "authfail:", "authfail:x", "bogus:1",
-		"min:20,max:10", "max:15", "table:0", "table:x", "table:1.5",
-		"authfail:-1", "authfail:1e9", "authfail:1,,min:2",
+		"",
+		"authfail",
+		"authfail:",
+		"authfail:x",
+		"bogus:1",
+		"min:20,max:10",
+		"max:15",
+		"table:0",
+		"table:x",
+		"table:1.5",
+		"authfail:-1",
+		"authfail:1e9",
+		"authfail:1,,min:2",
 		"table:10000000",
 	};
 	size_t i;
 
 	(void)state;
-	assert_int_equal(penalty_parse(&conf, "authfail:2.5,noauth:0,"
-	    "grace:30,crash:1,min:60,max:3600,table:100"), 0);
+	assert_int_equal(penalty_parse(&conf,
+			     "authfail:2.5,noauth:0,"
+			     "grace:30,crash:1,min:60,max:3600,table:100"),
+	    0);
 	assert_int_equal(conf.ms[PENALTY_AUTHFAIL], 2500);
 	assert_int_equal(conf.ms[PENALTY_NOAUTH], 0);
 	assert_int_equal(conf.ms[PENALTY_GRACE], 30000);
@@ -238,8 +250,8 @@ main(void)
 		cmocka_unit_test_setup(test_capped_at_max, setup),
 		cmocka_unit_test_setup(
 		    test_sources_are_separate_and_exempt_never_charged, setup),
-		cmocka_unit_test_setup(
-		    test_ipv6_per_64_and_exempt_single_host, setup),
+		cmocka_unit_test_setup(test_ipv6_per_64_and_exempt_single_host,
+		    setup),
 		cmocka_unit_test_setup(test_expire_and_next, setup),
 		cmocka_unit_test_setup(
 		    test_full_table_forgets_the_least_penalised, setup),

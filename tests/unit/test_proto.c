@@ -28,8 +28,14 @@ struct seg {
 	size_t len;
 	size_t times;
 };
-#define LIT(x) { (x), sizeof(x) - 1, 1 } /* literal, NULs allowed */
-#define REP(c, n) { (c), 1, (n) }	 /* c[0], n times */
+#define LIT(x)                                                                 \
+	{                                                                      \
+		(x), sizeof(x) - 1, 1                                          \
+	} /* literal, NULs allowed */
+#define REP(c, n)                                                              \
+	{                                                                      \
+		(c), 1, (n)                                                    \
+	} /* c[0], n times */
 #define MAXSEGS 6
 #define INBUF_MAX (PROTO_CMD_MAX + 1024)
 
@@ -38,8 +44,14 @@ struct text {
 	const char *s;
 	size_t rep;
 };
-#define T(x) { (x), 0 }
-#define TREP(c, n) { (c), (n) }
+#define T(x)                                                                   \
+	{                                                                      \
+		(x), 0                                                         \
+	}
+#define TREP(c, n)                                                             \
+	{                                                                      \
+		(c), (n)                                                       \
+	}
 
 /* Inputs longer than this are split at a sample of boundaries only. */
 #define SPLIT_ALL_MAX 4096
@@ -115,97 +127,87 @@ static struct feed_case feed_cases[] = {
 	{ "feed: port 0 (inetutils, Perl)", { LIT("0\0" CREDS "id\0") },
 	    PROTO_FIELD, PROTO_F_DONE, 0, T("alice"), T("secret"), T("id"),
 	    18 },
-	{ "feed: port 1", { LIT("1\0" CREDS "id\0") },
-	    PROTO_FIELD, PROTO_F_DONE, 1, T("alice"), T("secret"), T("id"),
-	    18 },
-	{ "feed: port 1023", { LIT("1023\0" CREDS "id\0") },
-	    PROTO_FIELD, PROTO_F_DONE, 1023, T("alice"), T("secret"), T("id"),
-	    21 },
-	{ "feed: port 65535", { LIT("65535\0" CREDS "id\0") },
-	    PROTO_FIELD, PROTO_F_DONE, 65535, T("alice"), T("secret"),
-	    T("id"), 22 },
+	{ "feed: port 1", { LIT("1\0" CREDS "id\0") }, PROTO_FIELD,
+	    PROTO_F_DONE, 1, T("alice"), T("secret"), T("id"), 18 },
+	{ "feed: port 1023", { LIT("1023\0" CREDS "id\0") }, PROTO_FIELD,
+	    PROTO_F_DONE, 1023, T("alice"), T("secret"), T("id"), 21 },
+	{ "feed: port 65535", { LIT("65535\0" CREDS "id\0") }, PROTO_FIELD,
+	    PROTO_F_DONE, 65535, T("alice"), T("secret"), T("id"), 22 },
 	{ "feed: port 65536 refused at its last digit",
-	    { LIT("65536\0" CREDS "id\0") },
-	    PROTO_EPORT, PROTO_F_PORT, 6553, T(""), T(""), T(""), 4 },
-	{ "feed: port 65540 refused", { LIT("65540\0") },
-	    PROTO_EPORT, PROTO_F_PORT, 6554, T(""), T(""), T(""), 4 },
-	{ "feed: port 99999 refused", { LIT("99999\0") },
-	    PROTO_EPORT, PROTO_F_PORT, 9999, T(""), T(""), T(""), 4 },
-	{ "feed: port 00 refused", { LIT("00\0" CREDS "id\0") },
-	    PROTO_EPORT, PROTO_F_PORT, 0, T(""), T(""), T(""), 1 },
-	{ "feed: port 05 refused", { LIT("05\0" CREDS "id\0") },
-	    PROTO_EPORT, PROTO_F_PORT, 0, T(""), T(""), T(""), 1 },
-	{ "feed: port +5 refused", { LIT("+5\0" CREDS "id\0") },
-	    PROTO_EPORT, PROTO_F_PORT, 0, T(""), T(""), T(""), 0 },
-	{ "feed: port -1 refused", { LIT("-1\0" CREDS "id\0") },
-	    PROTO_EPORT, PROTO_F_PORT, 0, T(""), T(""), T(""), 0 },
+	    { LIT("65536\0" CREDS "id\0") }, PROTO_EPORT, PROTO_F_PORT, 6553,
+	    T(""), T(""), T(""), 4 },
+	{ "feed: port 65540 refused", { LIT("65540\0") }, PROTO_EPORT,
+	    PROTO_F_PORT, 6554, T(""), T(""), T(""), 4 },
+	{ "feed: port 99999 refused", { LIT("99999\0") }, PROTO_EPORT,
+	    PROTO_F_PORT, 9999, T(""), T(""), T(""), 4 },
+	{ "feed: port 00 refused", { LIT("00\0" CREDS "id\0") }, PROTO_EPORT,
+	    PROTO_F_PORT, 0, T(""), T(""), T(""), 1 },
+	{ "feed: port 05 refused", { LIT("05\0" CREDS "id\0") }, PROTO_EPORT,
+	    PROTO_F_PORT, 0, T(""), T(""), T(""), 1 },
+	{ "feed: port +5 refused", { LIT("+5\0" CREDS "id\0") }, PROTO_EPORT,
+	    PROTO_F_PORT, 0, T(""), T(""), T(""), 0 },
+	{ "feed: port -1 refused", { LIT("-1\0" CREDS "id\0") }, PROTO_EPORT,
+	    PROTO_F_PORT, 0, T(""), T(""), T(""), 0 },
 	{ "feed: port with leading space refused", { LIT(" 5\0" CREDS) },
 	    PROTO_EPORT, PROTO_F_PORT, 0, T(""), T(""), T(""), 0 },
 	{ "feed: port with trailing space refused", { LIT("5 \0" CREDS) },
 	    PROTO_EPORT, PROTO_F_PORT, 5, T(""), T(""), T(""), 1 },
 	{ "feed: port of 6 digits refused", { LIT("100000\0" CREDS "id\0") },
 	    PROTO_EPORT, PROTO_F_PORT, 10000, T(""), T(""), T(""), 5 },
-	{ "feed: port of 7 digits refused", { LIT("1234567\0") },
-	    PROTO_EPORT, PROTO_F_PORT, 12345, T(""), T(""), T(""), 5 },
+	{ "feed: port of 7 digits refused", { LIT("1234567\0") }, PROTO_EPORT,
+	    PROTO_F_PORT, 12345, T(""), T(""), T(""), 5 },
 	{ "feed: port with a letter refused", { LIT("51a\0" CREDS "id\0") },
 	    PROTO_EPORT, PROTO_F_PORT, 51, T(""), T(""), T(""), 2 },
 	{ "feed: port with ':' (after '9') refused", { LIT("5:\0") },
 	    PROTO_EPORT, PROTO_F_PORT, 5, T(""), T(""), T(""), 1 },
 	{ "feed: port with '/' (before '0') refused", { LIT("/5\0") },
 	    PROTO_EPORT, PROTO_F_PORT, 0, T(""), T(""), T(""), 0 },
-	{ "feed: port 0x10 refused", { LIT("0x10\0") },
-	    PROTO_EPORT, PROTO_F_PORT, 0, T(""), T(""), T(""), 1 },
-	{ "feed: port byte 0xff refused", { LIT("\xff\0") },
-	    PROTO_EPORT, PROTO_F_PORT, 0, T(""), T(""), T(""), 0 },
+	{ "feed: port 0x10 refused", { LIT("0x10\0") }, PROTO_EPORT,
+	    PROTO_F_PORT, 0, T(""), T(""), T(""), 1 },
+	{ "feed: port byte 0xff refused", { LIT("\xff\0") }, PROTO_EPORT,
+	    PROTO_F_PORT, 0, T(""), T(""), T(""), 0 },
 	{ "feed: user name in the port field refused",
-	    { LIT("alice\0secret\0id\0") },
-	    PROTO_EPORT, PROTO_F_PORT, 0, T(""), T(""), T(""), 0 },
+	    { LIT("alice\0secret\0id\0") }, PROTO_EPORT, PROTO_F_PORT, 0, T(""),
+	    T(""), T(""), 0 },
 
 	/* Incomplete input: everything consumed, caller must read more. */
-	{ "feed: nothing yet", { LIT("") },
-	    PROTO_MORE, PROTO_F_PORT, 0, T(""), T(""), T(""), 0 },
-	{ "feed: port digits without NUL", { LIT("512") },
-	    PROTO_MORE, PROTO_F_PORT, 512, T(""), T(""), T(""), 3 },
+	{ "feed: nothing yet", { LIT("") }, PROTO_MORE, PROTO_F_PORT, 0, T(""),
+	    T(""), T(""), 0 },
+	{ "feed: port digits without NUL", { LIT("512") }, PROTO_MORE,
+	    PROTO_F_PORT, 512, T(""), T(""), T(""), 3 },
 	{ "feed: port field only (connect back now)", { LIT("5120\0") },
 	    PROTO_MORE, PROTO_F_USER, 5120, T(""), T(""), T(""), 5 },
-	{ "feed: partial user", { LIT("5120\0ali") },
-	    PROTO_MORE, PROTO_F_USER, 5120, T("ali"), T(""), T(""), 8 },
-	{ "feed: up to the password", { LIT("5120\0alice\0sec") },
-	    PROTO_MORE, PROTO_F_PASS, 5120, T("alice"), T("sec"), T(""), 14 },
-	{ "feed: partial command", { LIT("\0" CREDS "ls -") },
-	    PROTO_MORE, PROTO_F_CMD, 0, T("alice"), T("secret"), T("ls -"),
-	    18 },
+	{ "feed: partial user", { LIT("5120\0ali") }, PROTO_MORE, PROTO_F_USER,
+	    5120, T("ali"), T(""), T(""), 8 },
+	{ "feed: up to the password", { LIT("5120\0alice\0sec") }, PROTO_MORE,
+	    PROTO_F_PASS, 5120, T("alice"), T("sec"), T(""), 14 },
+	{ "feed: partial command", { LIT("\0" CREDS "ls -") }, PROTO_MORE,
+	    PROTO_F_CMD, 0, T("alice"), T("secret"), T("ls -"), 18 },
 
 	/* User name limit: 256 characters. */
 	{ "feed: user of 256 characters",
-	    { LIT("0\0"), REP("u", 256), LIT("\0pw\0id\0") },
-	    PROTO_FIELD, PROTO_F_DONE, 0, TREP("u", 256), T("pw"), T("id"),
+	    { LIT("0\0"), REP("u", 256), LIT("\0pw\0id\0") }, PROTO_FIELD,
+	    PROTO_F_DONE, 0, TREP("u", 256), T("pw"), T("id"),
 	    2 + 256 + 1 + 3 + 3 },
 	{ "feed: user of 257 characters refused",
-	    { LIT("0\0"), REP("u", 257), LIT("\0pw\0id\0") },
-	    PROTO_EUSER, PROTO_F_USER, 0, TREP("u", 256), T(""), T(""),
-	    2 + 256 },
+	    { LIT("0\0"), REP("u", 257), LIT("\0pw\0id\0") }, PROTO_EUSER,
+	    PROTO_F_USER, 0, TREP("u", 256), T(""), T(""), 2 + 256 },
 	{ "feed: user of 4096 characters refused at the 257th",
-	    { LIT("\0"), REP("u", 4096) },
-	    PROTO_EUSER, PROTO_F_USER, 0, TREP("u", 256), T(""), T(""),
-	    1 + 256 },
-	{ "feed: empty user, password and command",
-	    { LIT("0\0\0\0\0") },
+	    { LIT("\0"), REP("u", 4096) }, PROTO_EUSER, PROTO_F_USER, 0,
+	    TREP("u", 256), T(""), T(""), 1 + 256 },
+	{ "feed: empty user, password and command", { LIT("0\0\0\0\0") },
 	    PROTO_FIELD, PROTO_F_DONE, 0, T(""), T(""), T(""), 5 },
 	{ "feed: any byte but NUL belongs to a field",
-	    { LIT("7\0\xff\n\x01 \0\t\x7f\0\x02\r\0") },
-	    PROTO_FIELD, PROTO_F_DONE, 7, T("\xff\n\x01 "), T("\t\x7f"),
-	    T("\x02\r"), 13 },
+	    { LIT("7\0\xff\n\x01 \0\t\x7f\0\x02\r\0") }, PROTO_FIELD,
+	    PROTO_F_DONE, 7, T("\xff\n\x01 "), T("\t\x7f"), T("\x02\r"), 13 },
 
 	/* Password limit: 16 characters. */
 	{ "feed: password of 16 characters",
-	    { LIT("0\0bob\0"), REP("p", 16), LIT("\0id\0") },
-	    PROTO_FIELD, PROTO_F_DONE, 0, T("bob"), TREP("p", 16), T("id"),
-	    6 + 16 + 1 + 3 },
+	    { LIT("0\0bob\0"), REP("p", 16), LIT("\0id\0") }, PROTO_FIELD,
+	    PROTO_F_DONE, 0, T("bob"), TREP("p", 16), T("id"), 6 + 16 + 1 + 3 },
 	{ "feed: password of 17 characters refused",
-	    { LIT("0\0bob\0"), REP("p", 17), LIT("\0id\0") },
-	    PROTO_EPASS, PROTO_F_PASS, 0, T("bob"), TREP("p", 16), T(""),
-	    6 + 16 },
+	    { LIT("0\0bob\0"), REP("p", 17), LIT("\0id\0") }, PROTO_EPASS,
+	    PROTO_F_PASS, 0, T("bob"), TREP("p", 16), T(""), 6 + 16 },
 
 	/* Command limit: one exec argument. */
 	{ "feed: command of PROTO_CMD_MAX characters",
@@ -219,15 +221,14 @@ static struct feed_case feed_cases[] = {
 
 	/* Bytes after the command's NUL are the command's stdin. */
 	{ "feed: stdin after the command is not consumed",
-	    { LIT("0\0" CREDS "cat\0hello\n") },
-	    PROTO_FIELD, PROTO_F_DONE, 0, T("alice"), T("secret"), T("cat"),
-	    19 },
+	    { LIT("0\0" CREDS "cat\0hello\n") }, PROTO_FIELD, PROTO_F_DONE, 0,
+	    T("alice"), T("secret"), T("cat"), 19 },
 	{ "feed: NULs after the command are not consumed",
-	    { LIT("\0" CREDS "cat\0\0\0\0") },
-	    PROTO_FIELD, PROTO_F_DONE, 0, T("alice"), T("secret"), T("cat"),
-	    18 },
+	    { LIT("\0" CREDS "cat\0\0\0\0") }, PROTO_FIELD, PROTO_F_DONE, 0,
+	    T("alice"), T("secret"), T("cat"), 18 },
 	{ "feed: a second handshake after the command is stdin",
-	    { LIT("1\0a\0b\0c\0" "2\0d\0e\0f\0") },
+	    { LIT("1\0a\0b\0c\0"
+		  "2\0d\0e\0f\0") },
 	    PROTO_FIELD, PROTO_F_DONE, 1, T("a"), T("b"), T("c"), 8 },
 };
 
@@ -425,7 +426,8 @@ test_feed_stops_after_each_field(void **state)
 	for (i = 0; i < nitems(steps); i++) {
 		used = 999;
 		assert_int_equal(proto_feed(&hs_a, in + off, steps[i].len,
-		    &used), steps[i].st);
+				     &used),
+		    steps[i].st);
 		assert_int_equal(used, steps[i].used);
 		assert_int_equal(hs_a.field, steps[i].field);
 		if (i == 0) { /* connect back here: nothing else is known */
@@ -450,8 +452,8 @@ test_feed_zero_length(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(in); i++) {
-		(void)feed_chunks(&hs_a, (const unsigned char *)in, i,
-		    SIZE_MAX, SIZE_MAX, "prefix");
+		(void)feed_chunks(&hs_a, (const unsigned char *)in, i, SIZE_MAX,
+		    SIZE_MAX, "prefix");
 		memcpy(&hs_b, &hs_a, sizeof(hs_b));
 		used = 999;
 		if (hs_a.field != PROTO_F_DONE)
@@ -508,8 +510,9 @@ test_wipe(void **state)
 	(void)state;
 	proto_init(&hs_a);
 	while (hs_a.field != PROTO_F_DONE) {
-		assert_int_equal(proto_feed(&hs_a, in + off, sizeof(in) - 1 - off,
-		    &used), PROTO_FIELD);
+		assert_int_equal(proto_feed(&hs_a, in + off,
+				     sizeof(in) - 1 - off, &used),
+		    PROTO_FIELD);
 		off += used;
 	}
 	assert_string_equal(hs_a.pass, "sixteen-chars-pw");
@@ -577,40 +580,34 @@ struct creds_case {
 #define CREDS_BIG (PROTO_USER_MAX + PROTO_PASS_MAX + PROTO_CMD_MAX + 3)
 
 static struct creds_case creds_cases[] = {
-	{ "encode_creds: user, password, command",
-	    T("alice"), T("secret"), T("id"), 64, 16,
+	{ "encode_creds: user, password, command", T("alice"), T("secret"),
+	    T("id"), 64, 16, { LIT("alice\0secret\0id\0") } },
+	{ "encode_creds: exact fit", T("alice"), T("secret"), T("id"), 16, 16,
 	    { LIT("alice\0secret\0id\0") } },
-	{ "encode_creds: exact fit", T("alice"), T("secret"), T("id"), 16,
-	    16, { LIT("alice\0secret\0id\0") } },
-	{ "encode_creds: one byte short", T("alice"), T("secret"), T("id"),
-	    15, -1, { LIT("") } },
+	{ "encode_creds: one byte short", T("alice"), T("secret"), T("id"), 15,
+	    -1, { LIT("") } },
 	{ "encode_creds: room for the user only", T("alice"), T("secret"),
 	    T("id"), 6, -1, { LIT("") } },
 	{ "encode_creds: size 0", T("alice"), T("secret"), T("id"), 0, -1,
 	    { LIT("") } },
 	{ "encode_creds: empty strings", T(""), T(""), T(""), 3, 3,
 	    { LIT("\0\0\0") } },
-	{ "encode_creds: user of 256 characters",
-	    TREP("u", PROTO_USER_MAX), T("pw"), T("id"), CREDS_BIG,
-	    PROTO_USER_MAX + 7,
+	{ "encode_creds: user of 256 characters", TREP("u", PROTO_USER_MAX),
+	    T("pw"), T("id"), CREDS_BIG, PROTO_USER_MAX + 7,
 	    { REP("u", PROTO_USER_MAX), LIT("\0pw\0id\0") } },
-	{ "encode_creds: user of 257 characters",
-	    TREP("u", PROTO_USER_MAX + 1), T("pw"), T("id"), CREDS_BIG, -1,
-	    { LIT("") } },
-	{ "encode_creds: password of 16 characters",
-	    T("bob"), TREP("p", PROTO_PASS_MAX), T("id"), CREDS_BIG,
-	    PROTO_PASS_MAX + 8,
+	{ "encode_creds: user of 257 characters", TREP("u", PROTO_USER_MAX + 1),
+	    T("pw"), T("id"), CREDS_BIG, -1, { LIT("") } },
+	{ "encode_creds: password of 16 characters", T("bob"),
+	    TREP("p", PROTO_PASS_MAX), T("id"), CREDS_BIG, PROTO_PASS_MAX + 8,
 	    { LIT("bob\0"), REP("p", PROTO_PASS_MAX), LIT("\0id\0") } },
-	{ "encode_creds: password of 17 characters",
-	    T("bob"), TREP("p", PROTO_PASS_MAX + 1), T("id"), CREDS_BIG, -1,
+	{ "encode_creds: password of 17 characters", T("bob"),
+	    TREP("p", PROTO_PASS_MAX + 1), T("id"), CREDS_BIG, -1,
 	    { LIT("") } },
-	{ "encode_creds: command of PROTO_CMD_MAX characters",
-	    T("bob"), T("pw"), TREP("c", PROTO_CMD_MAX), CREDS_BIG,
-	    PROTO_CMD_MAX + 8,
+	{ "encode_creds: command of PROTO_CMD_MAX characters", T("bob"),
+	    T("pw"), TREP("c", PROTO_CMD_MAX), CREDS_BIG, PROTO_CMD_MAX + 8,
 	    { LIT("bob\0pw\0"), REP("c", PROTO_CMD_MAX), LIT("\0") } },
-	{ "encode_creds: command of PROTO_CMD_MAX+1 characters",
-	    T("bob"), T("pw"), TREP("c", PROTO_CMD_MAX + 1), CREDS_BIG, -1,
-	    { LIT("") } },
+	{ "encode_creds: command of PROTO_CMD_MAX+1 characters", T("bob"),
+	    T("pw"), TREP("c", PROTO_CMD_MAX + 1), CREDS_BIG, -1, { LIT("") } },
 };
 
 static unsigned char creds_buf[CREDS_BIG + 16];
@@ -645,7 +642,8 @@ test_creds_row(void **state)
 	assert_int_equal(proto_feed(&hs_a, "0\0", 2, &used), PROTO_FIELD);
 	for (n = 0; hs_a.field != PROTO_F_DONE; n += used)
 		assert_int_equal(proto_feed(&hs_a, creds_buf + n,
-		    (size_t)ret - n, &used), PROTO_FIELD);
+				     (size_t)ret - n, &used),
+		    PROTO_FIELD);
 	assert_int_equal(n, (size_t)ret);
 	assert_string_equal(hs_a.user, user);
 	assert_string_equal(hs_a.pass, pass);
@@ -668,7 +666,8 @@ static struct refusal_case refusal_cases[] = {
 	{ "refusal: password too long", PROTO_TXT_PASS_LONG, 64, 19,
 	    { LIT("\x01password too long\n") } },
 	{ "refusal: command too long", PROTO_TXT_CMD_LONG, 64, 18,
-	    { LIT("\x01" "command too long\n") } },
+	    { LIT("\x01"
+		  "command too long\n") } },
 	{ "refusal: No remote directory.", PROTO_TXT_NO_DIR, 64, 22,
 	    { LIT("\x01No remote directory.\n") } },
 	{ "refusal: Try again.", PROTO_TXT_TRY_AGAIN, 64, 12,
@@ -720,34 +719,33 @@ static struct reply_case reply_cases[] = {
 	{ "reply: success, output starting with 0x01 is output",
 	    { LIT("\0\x01Login incorrect.\n") }, PROTO_R_OK, 1, T("") },
 	{ "reply: nothing yet", { LIT("") }, PROTO_R_MORE, 0, T("") },
-	{ "reply: refused", { LIT("\x01Login incorrect.\n") },
-	    PROTO_R_REFUSED, 18, T("Login incorrect.") },
+	{ "reply: refused", { LIT("\x01Login incorrect.\n") }, PROTO_R_REFUSED,
+	    18, T("Login incorrect.") },
 	{ "reply: refused, bytes after the line not consumed",
 	    { LIT("\x01Try again.\nmore\n") }, PROTO_R_REFUSED, 12,
 	    T("Try again.") },
-	{ "reply: refused, empty text", { LIT("\x01\n") }, PROTO_R_REFUSED,
-	    2, T("") },
+	{ "reply: refused, empty text", { LIT("\x01\n") }, PROTO_R_REFUSED, 2,
+	    T("") },
 	{ "reply: flag byte only", { LIT("\x01") }, PROTO_R_MORE, 1, T("") },
-	{ "reply: line not finished", { LIT("\x01Login inc") },
-	    PROTO_R_MORE, 10, T("Login inc") },
+	{ "reply: line not finished", { LIT("\x01Login inc") }, PROTO_R_MORE,
+	    10, T("Login inc") },
 	{ "reply: 0x02 is not rexec", { LIT("\x02x\n") }, PROTO_R_BAD, 1,
 	    T("") },
 	{ "reply: text without flag is not rexec",
 	    { LIT("Login incorrect.\n") }, PROTO_R_BAD, 1, T("") },
-	{ "reply: 0xff is not rexec", { LIT("\xff") }, PROTO_R_BAD, 1,
-	    T("") },
+	{ "reply: 0xff is not rexec", { LIT("\xff") }, PROTO_R_BAD, 1, T("") },
 	{ "reply: text of PROTO_MSG_MAX characters",
 	    { LIT("\x01"), REP("m", PROTO_MSG_MAX), LIT("\nout") },
 	    PROTO_R_REFUSED, PROTO_MSG_MAX + 2, TREP("m", PROTO_MSG_MAX) },
 	{ "reply: text of PROTO_MSG_MAX characters, no newline yet",
-	    { LIT("\x01"), REP("m", PROTO_MSG_MAX) },
-	    PROTO_R_MORE, PROTO_MSG_MAX + 1, TREP("m", PROTO_MSG_MAX) },
+	    { LIT("\x01"), REP("m", PROTO_MSG_MAX) }, PROTO_R_MORE,
+	    PROTO_MSG_MAX + 1, TREP("m", PROTO_MSG_MAX) },
 	{ "reply: text over PROTO_MSG_MAX is cut",
 	    { LIT("\x01"), REP("m", PROTO_MSG_MAX + 1), LIT("\n") },
 	    PROTO_R_REFUSED, PROTO_MSG_MAX + 1, TREP("m", PROTO_MSG_MAX) },
 	{ "reply: endless text is cut",
-	    { LIT("\x01"), REP("m", 3 * PROTO_MSG_MAX) },
-	    PROTO_R_REFUSED, PROTO_MSG_MAX + 1, TREP("m", PROTO_MSG_MAX) },
+	    { LIT("\x01"), REP("m", 3 * PROTO_MSG_MAX) }, PROTO_R_REFUSED,
+	    PROTO_MSG_MAX + 1, TREP("m", PROTO_MSG_MAX) },
 };
 
 struct reply_run {
@@ -919,10 +917,11 @@ add(const char *name, CMUnitTestFunction f, void *row)
 	tests[ntests++] = t;
 }
 
-#define ADD_ROWS(t, f) do {						\
-	for (size_t i_ = 0; i_ < nitems(t); i_++)			\
-		add((t)[i_].name, (f), &(t)[i_]);			\
-} while (0)
+#define ADD_ROWS(t, f)                                                         \
+	do {                                                                   \
+		for (size_t i_ = 0; i_ < nitems(t); i_++)                      \
+			add((t)[i_].name, (f), &(t)[i_]);                      \
+	} while (0)
 
 int
 main(void)
@@ -941,8 +940,8 @@ main(void)
 	ADD_ROWS(refusal_cases, test_refusal_row);
 	ADD_ROWS(reply_cases, test_reply_row);
 	ADD_ROWS(signal_cases, test_signal_row);
-	add("signal: no byte value outside the table",
-	    test_signal_nothing_else, NULL);
+	add("signal: no byte value outside the table", test_signal_nothing_else,
+	    NULL);
 	ADD_ROWS(text_cases, test_text_row);
 	if (ntests != nitems(tests)) {
 		fprintf(stderr, "test_proto: %zu of %zu tests added\n", ntests,
