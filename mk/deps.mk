@@ -5,7 +5,8 @@ DEPS += build-essential libpam0g-dev
 TEST_DEPS += libcmocka-dev python3-pytest systemd passwd procps iproute2 \
 	util-linux tini rsh-server openbsd-inetd mandoc pdsh clustershell \
 	nmap fail2ban libuid-wrapper libnss-wrapper libpam-wrapper \
-	clang llvm libclang-rt-14-dev clang-tidy clang-tools cppcheck
+	clang llvm libclang-rt-14-dev clang-tidy clang-tools clang-format \
+	cppcheck
 
 # Every pytest suite runs as $(TEST_ENV) $(PYTEST) tests/SUITE.  TEST_ENV
 # tells the tests where the build is (tests/lib/rexectest/paths.py reads

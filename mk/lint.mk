@@ -1,12 +1,15 @@
-# `make lint`: cppcheck, clang-tidy (.clang-tidy) and the clang static
-# analyzer (scan-build); any finding fails.  All three run, even after a
-# failure; `make lint-cppcheck`, `lint-tidy` and `lint-scan` run one.
+# `make lint`: cppcheck, clang-tidy (.clang-tidy), the clang static
+# analyzer (scan-build) and clang-format (.clang-format); any finding
+# fails.  All four run, even after a failure; `make lint-cppcheck`,
+# `lint-tidy`, `lint-scan` and `lint-format` run one.
 #
 # What is linted:
 # - cppcheck and clang-tidy: src/, the code that ships.  Their rules are
 #   about that code's discipline (O_CLOEXEC, every result checked, no
 #   atoi); the tests and the fuzz harness break them on purpose (cmocka
 #   asserts, ignored results) and would only be silenced line by line.
+# - clang-format: src/ and tests/unit/, the C that people read and
+#   change; `make format` rewrites them in place.
 # - scan-build: everything the build compiles with $(CC) (server, client,
 #   unit tests, the end-to-end helper, the benchmark tools) and the fuzz
 #   harness: it looks for real bugs (leaks, NULL, use after free), which
@@ -19,6 +22,9 @@ CLANG_TIDY ?= $(firstword $(shell command -v clang-tidy-14 clang-tidy \
 	2>/dev/null) clang-tidy)
 SCAN_BUILD ?= $(firstword $(shell command -v scan-build-14 scan-build \
 	2>/dev/null) scan-build)
+CLANG_FORMAT ?= $(firstword $(shell command -v clang-format-14 clang-format \
+	2>/dev/null) clang-format)
+FORMAT_SRC = $(wildcard src/*.[ch] tests/unit/*.c)
 SCAN_CC ?= clang
 LINT_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 LINT_B = $(B)/lint
@@ -50,7 +56,7 @@ SCAN_TARGETS = all $(UNIT_TESTS:%=$(LINT_B)/scan/test_%) \
 	$(if $(FUZZ_TARGETS),$(FUZZ_TARGETS:%=$(LINT_B)/scan/fuzz/fuzz_%))
 
 lint:
-	@rc=0; for t in lint-cppcheck lint-tidy lint-scan; do \
+	@rc=0; for t in lint-cppcheck lint-tidy lint-scan lint-format; do \
 		$(MAKE) --no-print-directory $$t || rc=1; \
 	done; \
 	if [ $$rc -ne 0 ]; then echo "lint: findings (see above)" >&2; exit 1; fi; \
@@ -92,4 +98,13 @@ lint-scan:
 		ls $(LINT_B)/scan-report/*/failures/*.i >&2; exit 1; \
 	fi
 
-.PHONY: lint lint-cppcheck lint-tidy lint-scan
+# Every file as clang-format would write it; the differences are printed.
+lint-format:
+	@$(call lint_need,$(CLANG_FORMAT),clang-format)
+	@echo "lint: $(CLANG_FORMAT)"
+	@$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_SRC)
+
+format:
+	$(CLANG_FORMAT) -i $(FORMAT_SRC)
+
+.PHONY: lint lint-cppcheck lint-tidy lint-scan lint-format format
