@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,7 +102,7 @@ setup(struct listener *l)
 
 /* Milliseconds epoll_wait() may sleep: until the next timer, or -1. */
 static int
-poll_timeout(const struct listener *l, int64_t now)
+poll_timeout(const struct listener *l)
 {
 	int64_t next = penalty_next(), t = refuse_next();
 
@@ -111,11 +110,7 @@ poll_timeout(const struct listener *l, int64_t now)
 		next = t;
 	if (l->paused_until != 0 && l->paused_until < next)
 		next = l->paused_until;
-	if (next == INT64_MAX)
-		return -1;
-	if (next <= now)
-		return 0;
-	return next - now > INT_MAX ? INT_MAX : (int)(next - now);
+	return netio_left(next); /* INT64_MAX is NETIO_NEVER: -1 */
 }
 
 /* Turns accepting on or off: the listening sockets in the epoll set. */
@@ -186,8 +181,7 @@ listener_run(struct listen_set *ls, const struct options *opts)
 	authpam_preload(opts->pam_service);
 	listen_announce(ls);
 	for (;;) {
-		n = epoll_wait(l.epfd, ev, MAX_EVENTS,
-		    poll_timeout(&l, netio_now()));
+		n = epoll_wait(l.epfd, ev, MAX_EVENTS, poll_timeout(&l));
 		if (n == -1) {
 			if (errno != EINTR)
 				fatal("epoll_wait");

@@ -74,11 +74,8 @@ relay_run(int sock, int errfd, pid_t cmd, int sigfd)
 	pfd[1].fd = errfd;
 	pfd[1].events = POLLIN;
 	while (!reaped(cmd, &status)) {
-		if (poll(pfd, 2, -1) == -1) {
-			if (errno == EINTR)
-				continue;
+		if (netio_poll(pfd, 2, NETIO_NEVER) == -1)
 			fatal("relay poll");
-		}
 		if ((pfd[0].revents & POLLIN) &&
 		    read(sigfd, &si, sizeof(si)) == -1 && errno != EINTR)
 			fatal("relay signalfd");
