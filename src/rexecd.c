@@ -1,8 +1,10 @@
 /*
- * main.c: in.rexecd's command line.  Without -l the connection is on
- * descriptor 0 (inetd, xinetd, systemd Accept=yes) and this process
- * serves it; with -l, or with sockets from the service manager, it is
- * the standalone daemon.
+ * rexecd.c: in.rexecd's main(), as root: the command line (read through
+ * options.c's table), descriptors 0-2, then one of two modes.  Without
+ * -l the connection is on descriptor 0 (inetd, xinetd, systemd
+ * Accept=yes) and this process serves it (session.c); with -l, or with
+ * sockets from the service manager, it is the standalone daemon
+ * (listener.c).
  */
 #include <fcntl.h>
 #include <getopt.h>
