@@ -17,7 +17,7 @@ ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS) $(EXTRA_LDFLAG
 COMMON = proto netio num escape
 SERVER = rexecd options listen listener connproc connlimit penalty acl \
 	refuse notify session authpam privdrop memtrim command relay log \
-	$(COMMON)
+	admission hashtab timeheap trust authgate tarpit $(COMMON)
 
 CHECK_TARGETS = check-unit check-e2e
 

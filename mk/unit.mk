@@ -2,7 +2,7 @@
 # Add a module with one line:  UNIT_TESTS += <mod>
 # and, if its test needs more objects:  $(B)/test_<mod>: $(B)/<other>.o
 UNIT_TESTS += proto acl penalty connlimit memtrim num options escape \
-	cli_status cli_netrc command
+	cli_status cli_netrc command hashtab timeheap trust authgate tarpit
 .SECONDARY: $(UNIT_TESTS:%=$(B)/%.o)
 
 $(B)/test_%: tests/unit/test_%.c $(B)/%.o src/*.h | $(B)
@@ -10,12 +10,15 @@ $(B)/test_%: tests/unit/test_%.c $(B)/%.o src/*.h | $(B)
 		$(filter %.c %.o,$^) -lcmocka
 
 $(B)/test_acl: $(B)/num.o
-$(B)/test_penalty: $(B)/acl.o $(B)/log.o $(B)/num.o
-$(B)/test_connlimit: $(B)/acl.o $(B)/num.o
+$(B)/test_penalty: $(B)/acl.o $(B)/log.o $(B)/num.o $(B)/hashtab.o \
+	$(B)/timeheap.o
+$(B)/test_connlimit: $(B)/acl.o $(B)/num.o $(B)/hashtab.o
 $(B)/test_cli_netrc: $(B)/cli_msg.o
 $(B)/test_command: $(B)/netio.o $(B)/proto.o
 $(B)/test_options: $(B)/acl.o $(B)/connlimit.o $(B)/penalty.o $(B)/log.o \
-	$(B)/num.o
+	$(B)/num.o $(B)/hashtab.o $(B)/timeheap.o
+$(B)/test_trust: $(B)/hashtab.o
+$(B)/test_tarpit: $(B)/hashtab.o $(B)/timeheap.o
 
 # Runs every unit test binary, even after a failure; fails if any failed.
 check-unit: $(UNIT_TESTS:%=$(B)/test_%)

@@ -119,7 +119,11 @@ out:
 	return rc;
 }
 
-/* Parses s and appends it to the list; -1 (errno set) if it is not valid. */
+/*
+ * Parses s and appends it to the list; -1 (errno set) if it is not valid
+ * (EINVAL) or the list has ACL_MAX_RULES rules already (E2BIG): every
+ * rule is matched for every connection.
+ */
 int
 acl_add(struct acl *l, const char *s)
 {
@@ -127,6 +131,10 @@ acl_add(struct acl *l, const char *s)
 
 	if (acl_parse(s, &r) == -1)
 		return -1;
+	if (l->n >= ACL_MAX_RULES) {
+		errno = E2BIG;
+		return -1;
+	}
 	if ((n = reallocarray(l->rule, l->n + 1, sizeof(*n))) == NULL)
 		return -1;
 	l->rule = n;

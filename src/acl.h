@@ -9,7 +9,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#define ACL_STRLEN 64 /* "ADDR/BITS" of any address fits */
+#define ACL_STRLEN 64	 /* "ADDR/BITS" of any address fits */
+#define ACL_MAX_RULES 64 /* per list: each is matched per connection */
 
 /*
  * An address in one 16-byte form: IPv4 (and v4-mapped IPv6) as

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "acl.h"
+#include "admission.h"
 #include "connlimit.h"
 #include "connproc.h"
 #include "listener.h"
@@ -29,6 +30,7 @@
 #include "penalty.h"
 #include "refuse.h"
 #include "session.h"
+#include "trust.h"
 
 #define PAUSE_MS 1000	/* accept pause when descriptors run out */
 #define ACCEPT_BATCH 16 /* connections accepted per wake-up, at most */
@@ -38,7 +40,7 @@
  * signal mask and raised descriptor limit, and serves the connection.
  */
 static _Noreturn void
-connection_start(struct listener *l, int fd)
+connection_start(struct listener *l, int fd, int gated)
 {
 	int i;
 
@@ -48,27 +50,26 @@ connection_start(struct listener *l, int fd)
 	close(l->sigfd);
 	close(l->startup[0]);
 	refuse_drop_all();
+	admission_drop_all();
 	if (sigprocmask(SIG_SETMASK, &l->oldmask, NULL) == -1)
 		fatal("sigprocmask");
 	if (setrlimit(RLIMIT_NOFILE, &l->nofile) == -1)
 		fatal("setrlimit");
 	(void)unsetenv("NOTIFY_SOCKET"); /* the daemon's, not PAM's */
-	session_run(fd, l->opts, l->startup[1]);
+	session_run(fd, l->opts, l->startup[1], gated);
 }
 
-/* Reads the pids of connection processes that logged in (startup pipe). */
+/* Reads what connection processes said on the startup pipe. */
 static void
-read_startups(struct listener *l)
+read_startups(struct listener *l, int64_t now)
 {
-	pid_t pid[64];
+	struct session_msg m[64];
 	ssize_t n;
 	size_t i;
 
-	while ((n = read(l->startup[0], pid, sizeof(pid))) > 0)
-		for (i = 0; i < (size_t)n / sizeof(pid[0]); i++)
-			if (connlimit_authenticated(pid[i]) == -1)
-				log_debug("startup pipe: unknown pid %ld",
-				    (long)pid[i]);
+	while ((n = read(l->startup[0], m, sizeof(m))) > 0)
+		for (i = 0; i < (size_t)n / sizeof(m[0]); i++)
+			admission_message(&m[i], now);
 }
 
 /*
@@ -128,7 +129,7 @@ connproc_reap(struct listener *l, int64_t now)
 	int status;
 	pid_t pid;
 
-	read_startups(l);
+	read_startups(l, now);
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if (WIFSIGNALED(status))
 			log_debug("connection process %ld: signal %d",
@@ -136,7 +137,9 @@ connproc_reap(struct listener *l, int64_t now)
 		else
 			log_debug("connection process %ld: exit %d", (long)pid,
 			    WEXITSTATUS(status));
-		if (connlimit_remove(pid, &c) == 0 && !c.authenticated)
+		admission_gone(pid, now);
+		if (connlimit_remove(pid, &c) == 0 && !c.authenticated &&
+		    !c.evicted)
 			unauthenticated_end(&c, status, now);
 	}
 }
@@ -170,15 +173,19 @@ turn_away(int fd, const struct sockaddr *sa, socklen_t len, int64_t now,
 /*
  * Decides, before anything is read or forked, whether a connection may
  * have a process: address rules, the source's penalty, the limits.
- * Returns 0 if so; otherwise the connection has been answered.
+ * Returns 0 if so (*gated: its password check must wait its turn);
+ * otherwise the connection has been answered, or is held.
  */
 static int
 admit(struct listener *l, int fd, const struct sockaddr *sa, socklen_t len,
-    int64_t now, struct acl_addr *key)
+    int64_t now, struct acl_addr *key, int *gated)
 {
-	const struct connlimit_opts *lc = &l->opts->limits;
 	struct acl_addr a;
+	enum connlimit_verdict v;
 	char why[128];
+	int64_t due;
+	pid_t victim;
+	int trusted;
 
 	if (acl_addr_from(&a, sa) == -1 ||
 	    !acl_permits(&l->opts->allow, &l->opts->deny, &a)) {
@@ -187,33 +194,24 @@ admit(struct listener *l, int fd, const struct sockaddr *sa, socklen_t len,
 		return -1;
 	}
 	acl_source_key(key, &a);
-	if (penalty_refuses(&a, now)) {
-		turn_away(fd, sa, len, now, PROTO_TXT_PENALTY,
-		    "source penalised", QUIET);
+	if ((due = penalty_refuses(&a, now)) > 0) {
+		if (admission_hold(fd, key, due, now) == -1)
+			turn_away(fd, sa, len, now, PROTO_TXT_PENALTY,
+			    "source penalised", QUIET);
 		return -1;
 	}
-	switch (connlimit_admit(key)) {
-	case CONNLIMIT_OK:
-		return 0;
-	case CONNLIMIT_SESSIONS:
-		(void)snprintf(why, sizeof(why),
-		    "%u connections served "
-		    "(--max-sessions %u)",
-		    connlimit_total(), lc->sessions);
-		break;
-	case CONNLIMIT_STARTUPS:
-		(void)snprintf(why, sizeof(why),
-		    "%u unauthenticated "
-		    "connections (--max-startups %u:%u:%u)",
-		    connlimit_unauthenticated(), lc->start, lc->rate, lc->full);
-		break;
-	case CONNLIMIT_SOURCE:
-		(void)snprintf(why, sizeof(why),
-		    "%u unauthenticated "
-		    "connections from that source (--per-source-max %u)",
-		    lc->per_source, lc->per_source);
-		break;
+	trusted = trust_check(key, now);
+	*gated = !trusted;
+	v = connlimit_admit(key, trusted, &victim);
+	if (v == CONNLIMIT_EVICT) {
+		read_startups(l, now); /* a victim may just have logged in */
+		v = connlimit_admit(key, trusted, &victim);
 	}
+	if (v == CONNLIMIT_EVICT)
+		admission_evict(victim, sa, len);
+	if (v == CONNLIMIT_OK || v == CONNLIMIT_EVICT)
+		return 0;
+	admission_reason(why, sizeof(why), &l->opts->limits, v);
 	turn_away(fd, sa, len, now, PROTO_TXT_BUSY, why, INFO);
 	return -1;
 }
@@ -230,7 +228,7 @@ accept_one(struct listener *l, int lfd, int64_t now)
 	socklen_t len = sizeof(ss);
 	struct acl_addr key;
 	pid_t pid;
-	int fd;
+	int fd, gated = 1;
 
 	fd = accept4(lfd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
 	if (fd == -1) {
@@ -245,7 +243,7 @@ accept_one(struct listener *l, int lfd, int64_t now)
 			log_warn("accept");
 		return 0;
 	}
-	if (admit(l, fd, (struct sockaddr *)&ss, len, now, &key) == -1)
+	if (admit(l, fd, (struct sockaddr *)&ss, len, now, &key, &gated) == -1)
 		return 0;
 	if ((pid = fork()) == -1) {
 		log_warn("fork");
@@ -254,7 +252,7 @@ accept_one(struct listener *l, int lfd, int64_t now)
 		return -1;
 	}
 	if (pid == 0)
-		connection_start(l, fd);
+		connection_start(l, fd, gated);
 	close(fd);
 	if (connlimit_add(pid, &key, (struct sockaddr *)&ss, len) == -1)
 		log_warnx("connection process %ld: not counted", (long)pid);

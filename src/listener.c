@@ -16,6 +16,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "admission.h"
 #include "authpam.h"
 #include "connlimit.h"
 #include "connproc.h"
@@ -89,11 +90,12 @@ setup(struct listener *l)
 		if (listener_watch(l->epfd, EPOLL_CTL_ADD, l->ls->fd[i],
 			EPOLLIN, LISTENER_EV_LISTEN | (uint32_t)i) == -1)
 			fatal("epoll");
+	if (getrlimit(RLIMIT_NOFILE, &l->nofile) == -1)
+		fatal("getrlimit");
 	if (connlimit_init(&l->opts->limits) == -1 ||
 	    penalty_init(&l->opts->penalty) == -1)
 		fatal("tables");
-	if (getrlimit(RLIMIT_NOFILE, &l->nofile) == -1)
-		fatal("getrlimit");
+	admission_init(l->opts, l->nofile.rlim_max);
 	rl = l->nofile;
 	rl.rlim_cur = rl.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
@@ -107,6 +109,8 @@ poll_timeout(const struct listener *l)
 	int64_t next = penalty_next(), t = refuse_next();
 
 	if (t < next)
+		next = t;
+	if ((t = admission_next()) < next)
 		next = t;
 	if (l->paused_until != 0 && l->paused_until < next)
 		next = l->paused_until;
@@ -140,7 +144,8 @@ listener_pause(struct listener *l, int64_t until)
  * the rest is noted for the turn.
  */
 static void
-dispatch(const struct epoll_event *ev, int n, int *sig, int *startup, int *acc)
+dispatch(const struct epoll_event *ev, int n, int64_t now, int *sig,
+    int *startup, int *acc)
 {
 	int i;
 
@@ -156,7 +161,7 @@ dispatch(const struct epoll_event *ev, int n, int *sig, int *startup, int *acc)
 			acc[(uint32_t)ev[i].data.u64] = 1;
 			break;
 		case LISTENER_EV_REFUSED:
-			refuse_ready(ev[i].data.u64);
+			refuse_ready(ev[i].data.u64, now);
 			break;
 		}
 	}
@@ -190,12 +195,13 @@ listener_run(struct listen_set *ls, const struct options *opts)
 		now = netio_now();
 		sig = startup = 0;
 		memset(acc, 0, sizeof(acc));
-		dispatch(ev, n, &sig, &startup, acc);
+		dispatch(ev, n, now, &sig, &startup, acc);
 		if (sig)
 			read_signals(&l);
 		if (sig || startup)
 			connproc_reap(&l, now);
 		penalty_expire(now);
+		admission_release(now);
 		refuse_expire(now);
 		if (l.paused_until != 0 && now >= l.paused_until) {
 			l.paused_until = 0;

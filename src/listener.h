@@ -17,7 +17,7 @@
 #define LISTENER_EV_SIGNALS ((uint64_t)1 << 32) /* the signalfd */
 #define LISTENER_EV_STARTUP ((uint64_t)2 << 32) /* the startup pipe */
 #define LISTENER_EV_LISTEN ((uint64_t)3 << 32)	/* | index in the set */
-#define LISTENER_EV_REFUSED ((uint64_t)4 << 32) /* | fd (refuse.c) */
+#define LISTENER_EV_REFUSED ((uint64_t)4 << 32) /* | slot (refuse.c) */
 
 /* What the loop keeps between two turns. */
 struct listener {

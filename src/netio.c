@@ -255,13 +255,13 @@ netio_recv_field(int fd, struct proto_handshake *hs, int64_t deadline,
 }
 
 /*
- * Opens the stderr channel: connects from the local address the client
- * used (any port) to the peer's own address at port, within timeout_ms.
- * Returns the connected socket, or -1.
+ * Starts connecting the stderr channel, without waiting: from the local
+ * address the client used (any port) to the peer's own address at port.
+ * Returns the non-blocking socket (connected, or EINPROGRESS), or -1.
  */
 int
-netio_connect_back(const struct netio_addr *peer,
-    const struct netio_addr *local, unsigned int port, long timeout_ms)
+netio_connect_back_start(const struct netio_addr *peer,
+    const struct netio_addr *local, unsigned int port)
 {
 	struct sockaddr_storage to = peer->ss, from = local->ss;
 	int fd, err, one = 1;
@@ -281,8 +281,56 @@ netio_connect_back(const struct netio_addr *peer,
 	(void)setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
 	    sizeof(one));
 	if (bind(fd, (struct sockaddr *)&from, local->len) == -1 ||
-	    netio_connect(fd, (struct sockaddr *)&to, peer->len, timeout_ms) ==
-		-1) {
+	    (connect(fd, (struct sockaddr *)&to, peer->len) == -1 &&
+		errno != EINPROGRESS)) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Waits until the connection the non-blocking socket fd is making is
+ * established, within timeout_ms (less than 0: no limit), then makes it
+ * blocking.  Returns 0, or -1 with errno (ETIMEDOUT when the time ran
+ * out).
+ */
+static int
+connect_finish(int fd, long timeout_ms)
+{
+	socklen_t elen = sizeof(int);
+	int err = 0, flags;
+
+	if (netio_wait(fd, POLLOUT, netio_deadline(timeout_ms)) == -1)
+		return -1;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == -1)
+		return -1;
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Opens the stderr channel: connects from the local address the client
+ * used (any port) to the peer's own address at port, within timeout_ms.
+ * Returns the connected socket, or -1.
+ */
+int
+netio_connect_back(const struct netio_addr *peer,
+    const struct netio_addr *local, unsigned int port, long timeout_ms)
+{
+	int fd, err;
+
+	if ((fd = netio_connect_back_start(peer, local, port)) == -1)
+		return -1;
+	if (connect_finish(fd, timeout_ms) == -1) {
 		err = errno;
 		close(fd);
 		errno = err;
@@ -299,25 +347,10 @@ netio_connect_back(const struct netio_addr *peer,
 int
 netio_connect(int fd, const struct sockaddr *sa, socklen_t len, long timeout_ms)
 {
-	socklen_t elen = sizeof(int);
-	int err = 0, flags;
-
-	if (connect(fd, sa, len) == -1) {
-		if (errno != EINPROGRESS && errno != EINTR)
-			return -1;
-		if (netio_wait(fd, POLLOUT, netio_deadline(timeout_ms)) == -1)
-			return -1;
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == -1)
-			return -1;
-		if (err != 0) {
-			errno = err;
-			return -1;
-		}
-	}
-	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1)
+	if (connect(fd, sa, len) == -1 && errno != EINPROGRESS &&
+	    errno != EINTR)
 		return -1;
-	return 0;
+	return connect_finish(fd, timeout_ms);
 }
 
 /* Bytes written to fd that the peer has not acknowledged yet. */

@@ -47,6 +47,8 @@ int netio_send_all(int, const void *, size_t, int64_t);
 int netio_addr_fill(struct netio_addr *, const struct sockaddr *, socklen_t);
 int netio_endpoints(int, struct netio_addr *, struct netio_addr *);
 int netio_connect(int, const struct sockaddr *, socklen_t, long);
+int netio_connect_back_start(const struct netio_addr *,
+    const struct netio_addr *, unsigned int);
 int netio_connect_back(const struct netio_addr *, const struct netio_addr *,
     unsigned int, long);
 enum netio_result

@@ -29,6 +29,8 @@ const struct options_def options_table[] = {
 	{ "max-sessions", 0, OPTIONS_COUNT, O(limits.sessions), 1, 100000 },
 	{ "penalty", 0, OPTIONS_PENALTY, O(penalty), 0, 0 },
 	{ "penalty-exempt", 0, OPTIONS_CIDR, O(penalty.exempt), 0, 0 },
+	{ "max-untrusted-auths", 0, OPTIONS_COUNT, O(limits.untrusted_auths), 0,
+	    100000 },
 };
 const size_t options_count = sizeof(options_table) / sizeof(options_table[0]);
 
@@ -62,6 +64,8 @@ add_cidr(struct acl *l, const char *arg)
 {
 	if (acl_add(l, arg) == 0)
 		return OPTIONS_OK;
+	if (errno == E2BIG)
+		return OPTIONS_ERULES;
 	return errno == EINVAL ? OPTIONS_EVALUE : OPTIONS_ENOMEM;
 }
 

@@ -58,6 +58,7 @@ enum options_error {
 	OPTIONS_EVALUE,	  /* not a value of the option's unit */
 	OPTIONS_ESECONDS, /* not a number of seconds in range */
 	OPTIONS_ETOOMANY, /* more -l than OPTIONS_MAX_LISTEN */
+	OPTIONS_ERULES,	  /* more address rules than ACL_MAX_RULES */
 	OPTIONS_ENOMEM
 };
 

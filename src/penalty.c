@@ -9,16 +9,19 @@
  * listener refuses its connections before forking.  So a few mistakes
  * in a row cost nothing, and what is due drains away in real time.  The
  * table is bounded: when it is full the source nearest its expiry is
- * forgotten.
+ * forgotten.  Sources are found through a hash table and expiries kept
+ * in a heap, so no lookup or expiry scans the table, whatever its size.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hashtab.h"
 #include "log.h"
 #include "num.h"
 #include "penalty.h"
+#include "timeheap.h"
 
 #define OVERFLOW_LOG_MS 10000 /* at most one "table full" line this often */
 
@@ -29,9 +32,9 @@ struct source {
 };
 
 static const struct penalty_opts *pc;
+static struct hashtab srcidx;	 /* source -> entry of tab */
+static struct timeheap expiries; /* entries by expiry */
 static struct source *tab;
-static size_t ntab;
-static int64_t next_expiry = INT64_MAX;
 static int64_t overflow_logged;
 static int overflow_seen;
 static unsigned long overflow_count;
@@ -122,40 +125,41 @@ penalty_init(const struct penalty_opts *c)
 {
 	free(tab);
 	tab = NULL;
-	ntab = 0;
-	next_expiry = INT64_MAX;
+	hashtab_free(&srcidx);
+	timeheap_free(&expiries);
 	overflow_seen = 0;
 	overflow_count = 0;
 	pc = c;
 	if (c->off)
 		return 0;
-	if ((tab = calloc(c->table, sizeof(*tab))) == NULL)
+	if ((tab = calloc(c->table, sizeof(*tab))) == NULL ||
+	    hashtab_init(&srcidx, (uint32_t)c->table) == -1 ||
+	    timeheap_init(&expiries, (uint32_t)c->table) == -1)
 		return -1;
 	return 0;
 }
 
-/* The table slot of key, or NULL. */
-static struct source *
+/* The table entry of key, or HASHTAB_NONE. */
+static uint32_t
 find(const struct acl_addr *key)
 {
-	size_t i;
+	struct hashtab_key k = hashtab_bytes(key->a);
 
-	for (i = 0; i < ntab; i++)
-		if (memcmp(tab[i].key.a, key->a, sizeof(key->a)) == 0)
-			return &tab[i];
-	return NULL;
+	return hashtab_find(&srcidx, &k);
 }
 
-/* Drops slot s (the last slot moves into its place). */
+/* Drops slot s, logging when it leaves penalty. */
 static void
 forget(struct source *s)
 {
 	char h[ACL_STRLEN];
+	uint32_t e = (uint32_t)(s - tab);
 
 	if (s->active)
 		log_auth("source %s leaves penalty",
 		    acl_key_format(h, sizeof(h), &s->key));
-	*s = tab[--ntab];
+	timeheap_remove(&expiries, e);
+	hashtab_remove(&srcidx, e);
 }
 
 /*
@@ -163,50 +167,62 @@ forget(struct source *s)
  * its expiry (the least penalised) makes room, and that is logged, at
  * most once every OVERFLOW_LOG_MS.
  */
-static struct source *
-make_room(int64_t now)
+static uint32_t
+make_room(const struct acl_addr *key, int64_t now)
 {
+	struct hashtab_key k = hashtab_bytes(key->a);
 	char h[ACL_STRLEN];
-	size_t i, victim = 0;
+	struct source *victim;
+	uint32_t e;
 
-	if (ntab < pc->table)
-		return &tab[ntab++];
-	for (i = 1; i < ntab; i++)
-		if (tab[i].expiry < tab[victim].expiry)
-			victim = i;
-	overflow_count++;
-	if (!overflow_seen || now - overflow_logged >= OVERFLOW_LOG_MS) {
-		log_warnx("penalty table full (%zu sources): forgot %s and "
-			  "%lu other(s) since the last such line",
-		    pc->table, acl_key_format(h, sizeof(h), &tab[victim].key),
-		    overflow_count - 1);
-		overflow_logged = now;
-		overflow_seen = 1;
-		overflow_count = 0;
+	if (srcidx.n == srcidx.max) {
+		victim = tab + timeheap_top(&expiries);
+		overflow_count++;
+		if (!overflow_seen ||
+		    now - overflow_logged >= OVERFLOW_LOG_MS) {
+			log_warnx(
+			    "penalty table full (%zu sources): forgot "
+			    "%s and %lu other(s) since the last such line",
+			    pc->table,
+			    acl_key_format(h, sizeof(h), &victim->key),
+			    overflow_count - 1);
+			overflow_logged = now;
+			overflow_seen = 1;
+			overflow_count = 0;
+		}
+		victim->active = 0; /* forgotten, not released */
+		forget(victim);
 	}
-	return &tab[victim];
+	e = hashtab_insert(&srcidx, &k);
+	tab[e].key = *key;
+	tab[e].expiry = now;
+	tab[e].active = 0;
+	return e;
 }
 
 /*
  * Whether connections from addr are to be refused now: its source is
- * penalised and addr itself is not exempt.
+ * penalised and addr itself is not exempt.  Returns the milliseconds
+ * still due when it is (at least 1), 0 when it is not.
  */
-int
+int64_t
 penalty_refuses(const struct acl_addr *addr, int64_t now)
 {
 	struct acl_addr key;
 	struct source *s;
+	uint32_t e;
 
-	if (ntab == 0 || acl_match(&pc->exempt, addr))
+	if (tab == NULL || srcidx.n == 0 || acl_match(&pc->exempt, addr))
 		return 0;
 	acl_source_key(&key, addr);
-	if ((s = find(&key)) == NULL)
+	if ((e = find(&key)) == HASHTAB_NONE)
 		return 0;
+	s = &tab[e];
 	if (s->expiry <= now) {
 		forget(s);
 		return 0;
 	}
-	return s->active;
+	return s->active ? s->expiry - now : 0;
 }
 
 /*
@@ -219,18 +235,16 @@ penalty_add(const struct acl_addr *addr, enum penalty_event ev, int64_t now)
 {
 	struct acl_addr keybuf, *key = &keybuf;
 	struct source *s;
+	uint32_t e;
 	char h[ACL_STRLEN];
 
-	if (pc == NULL || pc->off || pc->ms[ev] == 0 ||
+	if (pc == NULL || pc->off || tab == NULL || pc->ms[ev] == 0 ||
 	    acl_match(&pc->exempt, addr))
 		return;
 	acl_source_key(key, addr);
-	if ((s = find(key)) == NULL) {
-		s = make_room(now);
-		s->key = *key;
-		s->expiry = now;
-		s->active = 0;
-	}
+	if ((e = find(key)) == HASHTAB_NONE)
+		e = make_room(key, now);
+	s = &tab[e];
 	if (s->expiry < now)
 		s->expiry = now;
 	s->expiry += pc->ms[ev];
@@ -243,40 +257,29 @@ penalty_add(const struct acl_addr *addr, enum penalty_event ev, int64_t now)
 		    (long long)((s->expiry - now + 999) / 1000),
 		    event_text[ev]);
 	}
-	if (s->expiry < next_expiry)
-		next_expiry = s->expiry;
+	timeheap_set(&expiries, (uint32_t)(s - tab), s->expiry);
 }
 
 /* Forgets every source whose time has run out, logging those released. */
 void
 penalty_expire(int64_t now)
 {
-	size_t i = 0;
-
-	if (now < next_expiry)
+	if (tab == NULL)
 		return;
-	next_expiry = INT64_MAX;
-	while (i < ntab) {
-		if (tab[i].expiry <= now) {
-			forget(&tab[i]);
-			continue;
-		}
-		if (tab[i].expiry < next_expiry)
-			next_expiry = tab[i].expiry;
-		i++;
-	}
+	while (timeheap_next(&expiries) <= now)
+		forget(&tab[timeheap_top(&expiries)]);
 }
 
 /* When penalty_expire() has work next (INT64_MAX: never). */
 int64_t
 penalty_next(void)
 {
-	return next_expiry;
+	return tab == NULL ? INT64_MAX : timeheap_next(&expiries);
 }
 
 /* How many sources the table holds. */
 size_t
 penalty_count(void)
 {
-	return ntab;
+	return tab == NULL ? 0 : srcidx.n;
 }

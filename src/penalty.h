@@ -32,7 +32,7 @@ struct penalty_opts {
 void penalty_defaults(struct penalty_opts *);
 int penalty_parse(struct penalty_opts *, const char *);
 int penalty_init(const struct penalty_opts *);
-int penalty_refuses(const struct acl_addr *, int64_t);
+int64_t penalty_refuses(const struct acl_addr *, int64_t);
 void penalty_add(const struct acl_addr *, enum penalty_event, int64_t);
 void penalty_expire(int64_t);
 int64_t penalty_next(void);

@@ -33,6 +33,7 @@ usage(FILE *f)
 "                 [--deny CIDR]... [--max-startups START:RATE:FULL]\n"
 "                 [--per-source-max N] [--max-sessions N]\n"
 "                 [--penalty SPEC|off] [--penalty-exempt CIDR]...\n"
+"                 [--max-untrusted-auths N]\n"
 "\n"
 "Serves rexec (TCP port 512).  Without -l the connection is on standard\n"
 "input (inetd, xinetd, systemd Accept=yes).\n"
@@ -60,7 +61,7 @@ usage(FILE *f)
 "      --max-startups START:RATE:FULL\n"
 "                            connections not yet logged in: from START on,\n"
 "                            drop RATE%% of new ones, rising to all at FULL;\n"
-"                            N alone is a hard cap (default: 64:30:256)\n"
+"                            N alone is a hard cap (default: 256:30:512)\n"
 "      --per-source-max N    connections not yet logged in from one source\n"
 "                            (default: 32; 0: no cap)\n"
 "      --max-sessions N      connections served at once, logged in or not\n"
@@ -74,6 +75,10 @@ usage(FILE *f)
 "                            (default: authfail:5,noauth:1,grace:10,\n"
 "                            crash:90,min:15,max:600,table:4096)\n"
 "      --penalty-exempt CIDR never penalise these (repeatable; default: none)\n"
+"      --max-untrusted-auths N\n"
+"                            password checks at once for sources that have\n"
+"                            not logged in in the last day (default: half\n"
+"                            the CPUs, at least 1; 0: no bound)\n"
 "\n"
 "  -h, --help                this text\n"
 "  -V, --version             the version\n");
@@ -91,6 +96,9 @@ bad_option(const struct options_def *d, const char *arg, enum options_error e)
 		    "in.rexecd: --%s: bad number of seconds "
 		    "\"%s\"\n",
 		    d->name, arg);
+	else if (e == OPTIONS_ERULES)
+		(void)fprintf(stderr, "in.rexecd: --%s: at most %d rules\n",
+		    d->name, ACL_MAX_RULES);
 	else if (e == OPTIONS_ENOMEM)
 		(void)fprintf(stderr, "in.rexecd: --%s: out of memory\n",
 		    d->name);
@@ -237,7 +245,7 @@ main(int argc, char **argv)
 	if (ls.n == 0) {
 		sock = take_inetd_socket(&opts, &listening);
 		if (!listening)
-			session_run(sock, &opts, -1);
+			session_run(sock, &opts, -1, 0);
 		if (fcntl(sock, F_SETFL, O_NONBLOCK) == -1)
 			fatal("O_NONBLOCK");
 		ls.fd[ls.n++] = sock;

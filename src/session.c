@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -34,7 +35,9 @@
 struct session {
 	const struct options *opts;
 	int sock, errfd;
-	int startup_fd; /* to tell the listener of a login */
+	int startup_fd;	 /* to tell the listener of a login */
+	int gated;	 /* ask the listener before PAM */
+	int niced, nice; /* the check ran at a lower priority */
 	struct netio_addr peer, local;
 	int64_t deadline;   /* end of the login grace time */
 	int64_t auth_start; /* when the credentials were complete */
@@ -119,7 +122,7 @@ connect_back(struct session *s)
 		log_auth("refused handshake from %s port %u: stderr port %u "
 			 "is below 1024",
 		    s->peer.host, s->peer.port, s->hs.port);
-		refuse(s, PROTO_TXT_BAD_PORT, SESSION_EXIT_PROTO);
+		refuse(s, PROTO_TXT_LOW_PORT, SESSION_EXIT_PROTO);
 	}
 	s->errfd = netio_connect_back(&s->peer, &s->local, s->hs.port,
 	    s->opts->connect_ms);
@@ -198,6 +201,66 @@ copy_account(struct passwd *dst, const char *name)
 	return 0;
 }
 
+/* One message to the standalone listener on the startup pipe. */
+static void
+tell(struct session *s, int what)
+{
+	struct session_msg m = { .pid = getpid(), .what = what };
+
+	if (s->startup_fd != -1 &&
+	    write(s->startup_fd, &m, sizeof(m)) != sizeof(m))
+		log_warn("startup pipe");
+}
+
+/*
+ * A connection from a source that has not logged in recently waits for
+ * the listener's go-ahead before it checks a password: SIGUSR1 (blocked
+ * since the start) lets it go, SIGUSR2 refuses it (its source was
+ * penalised while it waited).  The listener runs only a few such checks
+ * at once, and this process runs its check at a lower priority than
+ * users' logins (nice + 10, taken back once the login succeeded).
+ * Waiting counts against the login grace time.
+ */
+static void
+wait_turn(struct session *s)
+{
+	struct timespec ts;
+	sigset_t turn;
+	long ms;
+	int sig;
+
+	if (!s->gated)
+		return;
+	tell(s, SESSION_MSG_WANT);
+	sigemptyset(&turn);
+	sigaddset(&turn, SIGUSR1);
+	sigaddset(&turn, SIGUSR2);
+	while ((ms = netio_left(s->deadline)) > 0) {
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (ms % 1000) * 1000000L;
+		if ((sig = sigtimedwait(&turn, NULL, &ts)) == SIGUSR1) {
+			errno = 0;
+			s->nice = getpriority(PRIO_PROCESS, 0);
+			if ((s->nice != -1 || errno == 0) &&
+			    setpriority(PRIO_PROCESS, 0,
+				s->nice + 10 > 19 ? 19 : s->nice + 10) == 0)
+				s->niced = 1;
+			return;
+		}
+		if (sig == SIGUSR2) {
+			log_auth("refused connection from %s port %u: source "
+				 "penalised",
+			    s->peer.host, s->peer.port);
+			refuse(s, PROTO_TXT_PENALTY, SESSION_EXIT_TURNED_AWAY);
+		}
+		if (errno != EINTR && errno != EAGAIN)
+			break;
+	}
+	log_auth("timeout from %s port %u during authentication", s->peer.host,
+	    s->peer.port);
+	refuse(s, PROTO_TXT_TIMEOUT, SESSION_EXIT_TIMEOUT);
+}
+
 /*
  * Authentication and account checks.  Root, an empty password, an
  * unknown user and every PAM refusal all end in refuse_login().
@@ -209,6 +272,7 @@ phase_auth(struct session *s)
 	const char *user;
 	struct passwd pw;
 
+	wait_turn(s);
 	s->auth_start = netio_now();
 	if (!s->opts->allow_root && copy_account(&pw, s->hs.user) == 0 &&
 	    pw.pw_uid == 0)
@@ -218,6 +282,11 @@ phase_auth(struct session *s)
 	r = authpam_login(&s->pam, s->opts->pam_service, s->hs.user,
 	    s->peer.host, s->hs.pass);
 	proto_wipe(&s->hs);
+	if (s->gated)
+		tell(s, SESSION_MSG_DONE);
+	if (r == AUTHPAM_OK && s->niced &&
+	    setpriority(PRIO_PROCESS, 0, s->nice) == -1)
+		log_warn("setpriority");
 	if (r != AUTHPAM_OK)
 		refuse_login(s,
 		    s->pam.pamh != NULL ?
@@ -315,12 +384,9 @@ user_main(struct session *s)
 static void
 tell_listener(struct session *s)
 {
-	pid_t pid = getpid();
-
 	if (s->startup_fd == -1)
 		return;
-	if (write(s->startup_fd, &pid, sizeof(pid)) != sizeof(pid))
-		log_warn("startup pipe");
+	tell(s, SESSION_MSG_LOGIN);
 	close(s->startup_fd);
 	s->startup_fd = -1;
 }
@@ -404,19 +470,27 @@ check_address(struct session *s)
 
 /*
  * Serves the connection on sock, in a process of its own, as root;
- * startup_fd is the standalone listener's startup pipe (or -1).  The
+ * startup_fd is the standalone listener's startup pipe (or -1); gated:
+ * wait for the listener's go-ahead before checking a password.  The
  * login grace time covers everything up to the PAM session: reads wait
  * no longer than it, and an alarm ends the process if PAM itself stalls.
  */
 void
-session_run(int sock, const struct options *opts, int startup_fd)
+session_run(int sock, const struct options *opts, int startup_fd, int gated)
 {
 	struct session *s = &sess;
+	sigset_t usr1;
 
 	s->opts = opts;
 	s->sock = sock;
 	s->errfd = -1;
 	s->startup_fd = startup_fd;
+	s->gated = gated && startup_fd != -1;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigaddset(&usr1, SIGUSR2);
+	if (s->gated && sigprocmask(SIG_BLOCK, &usr1, NULL) == -1)
+		fatal("sigprocmask");
 	proto_init(&s->hs);
 	s->deadline = netio_deadline(opts->grace_ms);
 	alarm((unsigned int)(opts->grace_ms / 1000 + 2));

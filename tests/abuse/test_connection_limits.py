@@ -73,6 +73,7 @@ def test_per_source_cap(server_with, user):
 
 
 def test_max_startups_hard_cap(server_with, user):
+    # three sources holding one each: a fourth is not fairer, so refused
     s = server_with("--max-startups", "3", "--per-source-max", "0")
     idle = hold(s, 3, spread=True)
     settle(s, 3)
@@ -156,17 +157,58 @@ def test_idle_connections_from_one_host_take_32_slots_others_are_served(
     settle(s, 0)
 
 
-def test_200_idle_connections_held_while_sessions_succeed(server_with, user):
-    s = server_with("--max-startups", "300:30:400", "--per-source-max", "0")
-    socks = hold(s, 200, spread=True)
+def test_200_idle_connections_from_10_hosts_held_while_an_11th_is_served(
+        server_with, user):
+    # A distributed slowloris under --per-source-max: 10 sources hold 20
+    # idle connections each, with the default limits.  All 200 are held,
+    # and every session from an eleventh address succeeds meanwhile.
+    s = server_with()
+    socks = []
+    for i in range(10):
+        socks += hold(s, 20, source=f"127.0.2.{i + 1}")
     all_answered(s, socks, 200)
-    for i in range(20):
+    for i in range(10):
         assert login(s.host, s.port, user.name, user.password,
-                     command=f"echo {i}") == f"\0{i}\n".encode()
+                     command=f"echo {i}", source="127.0.3.1") == \
+            f"\0{i}\n".encode()
     settle(s, 200)
+    assert refused_now(socks)[0] == []
     close_all(socks)
     settle(s, 0)
-    assert s.log.count("login accepted") == 20
+    assert s.log.count("login accepted") == 10
+
+
+def test_full_slots_make_room_from_the_busiest_source(server_with, user):
+    # With the slots full (a hard cap of 20, lowered to see it at work),
+    # a newcomer from a source holding at least two fewer than the
+    # busiest source is served by closing that source's oldest idle
+    # connection; one from the busiest source itself is refused.
+    s = server_with("--max-startups", "20")
+    big = hold(s, 14, source="127.0.2.1")
+    small = hold(s, 6, source="127.0.2.2")
+    all_answered(s, big + small, 20)
+    assert login(s.host, s.port, user.name, user.password,
+                 source="127.0.3.1") == OK
+    closed = "closed the oldest unauthenticated connection of the " \
+        "busiest source, from 127.0.2.1 port "
+    assert s.lines(closed) == [l for l in s.lines(closed) if
+                               f"port {big[0].getsockname()[1]}, to serve "
+                               "127.0.3.1 port " in l]
+    assert len(s.lines(closed)) == 1
+    assert read_all(big[0]) == b""
+    # the session logged in and left: one slot free, taken by the busiest
+    more = hold(s, 1, source="127.0.2.1")
+    settle(s, 20)
+    assert refused_now(more)[0] == []
+    assert raw(s.host, s.port, b"", source="127.0.2.1", shut=False) == BUSY
+    # the source holding 6 still gains a slot from the one holding 14
+    more += hold(s, 1, source="127.0.2.2")
+    assert s.wait_log(f"port {big[1].getsockname()[1]}, to serve 127.0.2.2")
+    assert read_all(big[1]) == b""
+    settle(s, 20)
+    assert len(s.lines(closed)) == 2
+    close_all(big + small + more)
+    settle(s, 0)
 
 
 def test_out_of_descriptors_pauses_accepting(server_with, user):

@@ -15,8 +15,8 @@ import pytest
 
 from rexectest.procs import children, wait_until
 from rexectest.server import Server, server_argv
-from rexectest.wire import (BAD_PORT, LOGIN_INCORRECT, TIMED_OUT, connect,
-                            login, read_all, reset)
+from rexectest.wire import (BAD_PORT, LOGIN_INCORRECT, LOW_PORT, TIMED_OUT,
+                            connect, login, read_all, reset)
 
 CONNECT_FAILED = b"\x01Connection to stderr port failed.\n"
 USER_LONG = b"\x01username too long\n"
@@ -62,8 +62,8 @@ SENT_THEN_EOF = [
     ("port-six-digits", b"100000\0", BAD_PORT),
     ("port-digits-forever", b"1" * 100000, BAD_PORT),
     ("port-binary", b"\xff\xfe\0", BAD_PORT),
-    ("port-reserved-1023", b"1023\0", BAD_PORT),
-    ("port-reserved-1", b"1\0", BAD_PORT),
+    ("port-reserved-1023", b"1023\0", LOW_PORT),
+    ("port-reserved-1", b"1\0", LOW_PORT),
     ("http-request", b"GET / HTTP/1.0\r\n\r\n", BAD_PORT),
     ("tls-client-hello", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" +
      bytes(range(32)), BAD_PORT),
@@ -211,7 +211,7 @@ def test_vanishing_client(srv, name, data, where, how):
 
 def test_reserved_port_is_logged(srv):
     s, user = srv
-    assert send_and_read(s, b"513\0") == BAD_PORT
+    assert send_and_read(s, b"513\0") == LOW_PORT
     assert s.wait_log("stderr port 513 is below 1024")
 
 

@@ -10,6 +10,7 @@ cannot then drain a penalty between two attempts.  (The defaults
 themselves are checked with a simulated clock in tests/unit/test_penalty.c.)
 Sources are separate addresses of 127/8.
 """
+import select
 import subprocess
 
 import pytest
@@ -132,3 +133,43 @@ def test_bad_penalty_specs_are_refused_at_start(spec):
                        capture_output=True, text=True, timeout=10)
     assert r.returncode == 2
     assert "--penalty: bad value" in r.stderr
+
+
+def test_penalised_connections_are_held_unread_then_refused(server_with,
+                                                            user):
+    # With a fail delay, a penalised source's connections are held by the
+    # listener (no process, nothing read) for at least the fail delay, and
+    # then refused with the text; past 32 held from one source, the next
+    # is reset at once.  One refused login (200 s) penalises here.
+    s = server_with("--penalty", "authfail:200,min:150,max:6000",
+                    fail_delay="5")
+    assert fail(s, user, "127.0.0.14") == LOGIN_INCORRECT
+    assert s.wait_log("source 127.0.0.14 enters penalty for ")
+    assert wait_until(lambda: reaped(s))
+    socks = [connect(s.host, s.port, source="127.0.0.14")
+             for _ in range(32)]
+    for c in socks:
+        c.sendall(b"0\0")                  # never read
+    # the 33rd is reset (at once: maybe before connect() returns); the
+    # 32 before it, accepted first, are held unanswered, with no process
+    try:
+        extra = connect(s.host, s.port, source="127.0.0.14")
+        got = extra.recv(100)
+    except ConnectionResetError:
+        got = "reset"
+    assert got == "reset"
+    assert readable(socks) == []
+    assert children(s.proc.pid) == []
+    # another source is served meanwhile
+    assert login(s.host, s.port, user.name, user.password,
+                 source="127.0.0.15") == OK
+    assert readable(socks) == []
+    for c in socks:
+        assert read_all(c, timeout=60) == PENALISED
+        c.close()
+    assert len(s.lines("login refused for user")) == 1
+
+
+def readable(socks):
+    """Those of socks with something (data, EOF, reset) to read now."""
+    return select.select(socks, [], [], 0)[0]

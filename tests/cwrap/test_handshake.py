@@ -19,7 +19,7 @@ REFUSALS = [
     ("Invalid port number.", b"65536", "rxtsomeone", "Pw-0123456789", "true",
      b"\x01Invalid port number.\n"),
     ("stderr port 513 is below 1024", b"513", "rxtsomeone", "Pw-0123456789",
-     "true", b"\x01Invalid port number.\n"),
+     "true", b"\x01Stderr port below 1024 refused: access denied.\n"),
 ]
 
 

@@ -25,6 +25,7 @@ PENALISED = b"\x01Too many failures: access denied.\n"
 NOT_ALLOWED = b"\x01Address not allowed: access denied.\n"
 TIMED_OUT = b"\x01Login timed out: access denied.\n"
 BAD_PORT = b"\x01Invalid port number.\n"
+LOW_PORT = b"\x01Stderr port below 1024 refused: access denied.\n"
 
 
 @dataclass
