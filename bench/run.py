@@ -36,22 +36,41 @@ from rxreport import (NCPU, ROOT, build_table, chart,  # noqa: E402
                       machine_header, perf_classes, render_csv, render_text,
                       rows_from_csv, targets)
 
-ATTACK_SRC = "127.0.1.1"
-ATTACK_NSRC = 8
 ATTACK_CLIENTS = 64
 ATTACK_WARM = 5.0
+ATTACK_BASE = 8.0   # seconds of the legitimate client alone, before each
+# The attacks: name -> (first source address, sources, attacker capped)
+ATTACKS = {
+    "flood": ("127.0.1.1", 8, False),       # 64 uncapped clients, 8 sources
+    "spread": ("127.0.2.0", 256, False),    # the same from 256 sources
+    "capped": ("127.0.1.1", 8, True),       # 8 sources, a quarter of a CPU
+}
 BENCH_NICE = -10
 AUTOGROUP = "/proc/sys/kernel/sched_autogroup_enabled"
-TIME_BUDGET = 660   # seconds; later repetitions of the attack are skipped
+TIME_BUDGET = 840   # seconds; later repetitions of the attack are skipped
 
 FULL = dict(reps=4, dur=4.0, warm={1: 0.5, 8: 1.0, 32: 2.0},
-            xfer_size=512 << 20, xfer_reps=11, idle=1000, attack_dur=40.0,
-            attack_reps=3, pam_count=20, fork_count=300, tcp_count=5,
+            xfer_size=512 << 20, xfer_reps=11, idle=1000, attack_dur=30.0,
+            attack_reps=2, pam_count=20, fork_count=300, tcp_count=5,
             cpu_reps=4, cpu_dur=3.0)
 QUICK = dict(reps=1, dur=2.0, warm={1: 0.3, 8: 0.5, 32: 1.0},
              xfer_size=256 << 20, xfer_reps=1, idle=100, attack_dur=10.0,
              attack_reps=1, pam_count=8, fork_count=100, tcp_count=3,
              cpu_reps=1, cpu_dur=2.0)
+
+
+def attack_sources():
+    """Every source address of the attacks, in order, once each."""
+    out = []
+    for src, n, _ in ATTACKS.values():
+        a, b, c, d = (int(x) for x in src.split("."))
+        first = (a << 24) | (b << 16) | (c << 8) | d
+        for i in range(n):
+            v = first + i
+            addr = ".".join(str((v >> k) & 255) for k in (24, 16, 8, 0))
+            if addr not in out:
+                out.append(addr)
+    return out
 
 
 # --- the benchmark ---------------------------------------------------------
@@ -110,14 +129,15 @@ class Bench:
         stack = pam_stack(self.counter, self.countfile)
         self.service = "rxbench-" + secrets.token_hex(4)
         state.install_pam(stack, pathlib.Path("/etc/pam.d") / self.service)
-        state.add_hosts([f"127.0.1.{i + 1}" for i in range(ATTACK_NSRC)])
+        state.add_hosts(attack_sources())
         # This server's commands call setsid() and netkit's do not: with
         # autogroup each would get a CPU share of its own next to the
         # machine's other work.  Plain nice-based scheduling for the run.
         state.set_sysctl(AUTOGROUP, "0")
         ours = [str(self.build / "in.rexecd"), "--pam-service", self.service]
         self.servers = [
-            Server("rexecd", "rexecd", ours, False, self.tmp),
+            Server("rexecd", "rexecd", ours + self.args.rexecd_opts.split(),
+                   False, self.tmp),
             Server("rexecd_inetd", "rexecd inetd", ours, True, self.tmp),
             Server("netkit", "netkit", [NETKIT], True, self.tmp),
         ]
@@ -324,24 +344,33 @@ class Bench:
                     n += 1
         return n
 
-    def attack_one(self, s, rep):
-        """One legitimate client while 64 others guess passwords.
+    def legit_alone(self, s, dur):
+        """The legitimate client's rate alone, right before an attack."""
+        return float(self.rxload(s, "sessions", "-c", 1, "-w", 1.0, "-d",
+                                 dur)["rate"])
 
-        The attacker runs in a CPU group capped at a quarter of a CPU
-        (AttackerGroup).  The server starts fresh every time.
+    def attack_one(self, s, name, rep):
+        """One legitimate client from 127.0.0.1 while 64 others guess
+        passwords, a fresh connection per guess, each after the answer to
+        the previous one.  The server starts fresh every time; the
+        legitimate client's rate alone is measured first on it (so it
+        has logged in before the attack, as a user of the host has).
         """
+        src, nsrc, capped = ATTACKS[name]
         dur = self.cfg["attack_dur"]
         s.restart()
+        alone = self.legit_alone(s, ATTACK_BASE)
         base = [self.rxload_bin, None, "-p", str(s.port), "-u", self.user]
         atk, leg = base.copy(), base.copy()
         atk[1], leg[1] = "attack", "sessions"
-        atk += ["-c", str(ATTACK_CLIENTS), "-S", ATTACK_SRC, "-N",
-                str(ATTACK_NSRC), "-d", str(dur), "-w", str(ATTACK_WARM)]
+        atk += ["-c", str(ATTACK_CLIENTS), "-S", src, "-N", str(nsrc),
+                "-d", str(dur), "-w", str(ATTACK_WARM)]
         leg += ["-c", "1", "-w", str(ATTACK_WARM), "-d",
                 str(dur - ATTACK_WARM)]
         cpu0, own0 = s.cpu(), s.cpu(False)
         pa = subprocess.Popen(atk, stdout=subprocess.PIPE, text=True,
-                              env=self.env(), preexec_fn=self.idle.enter)
+                              env=self.env(),
+                              preexec_fn=self.idle.enter if capped else None)
         pl = subprocess.Popen(leg, stdout=subprocess.PIPE, text=True,
                               env=self.env())
         ol, _ = pl.communicate(timeout=dur + 120)
@@ -349,11 +378,14 @@ class Bench:
         _, _, ru = os.wait4(pa.pid, 0)
         pa.returncode = 0
         ra, rl = parse_kv(oa.strip()), parse_kv(ol.strip())
+        cpu1, own1 = s.cpu(), s.cpu(False)
         s.settle()
         start = float(ra["start"])
         checks = self.refused_checks(start + ATTACK_WARM, start + dur)
-        r = dict(server=s.name, mode="attack", rep=rep,
+        r = dict(server=s.name, mode="attack", attack=name, rep=rep,
+                 legit_alone=alone,
                  legit_rate=float(rl["rate"]), legit_p99=float(rl["p99_ms"]),
+                 legit_ratio=float(rl["rate"]) / alone if alone else None,
                  legit_errors=int(rl["errors"]),
                  legit_first_error=rl.get("first_error", ""),
                  checks_per_s=checks / (dur - ATTACK_WARM),
@@ -361,16 +393,16 @@ class Bench:
                  guesses=int(ra["total"]), refused=int(ra["refused"]),
                  closed=int(ra["closed"]), attack_errors=int(ra["errors"]),
                  attack_first_error=ra.get("first_error", ""),
-                 server_cpu_s=s.cpu() - cpu0,
+                 server_cpu_s=cpu1 - cpu0,
                  # the listener alone (systemd-socket-activate for netkit)
-                 listener_cpu_s=s.cpu(False) - own0,
+                 listener_cpu_s=own1 - own0,
                  attacker_cpu_s=ru.ru_utime + ru.ru_stime)
         self.raw["runs"].append(r)
-        log(f"attack {s.name}: legit {r['legit_rate']}/s p99 "
-            f"{r['legit_p99']} ms; PAM checks {r['checks_per_s']:.1f}/s, "
-            f"answers {r['answers_per_s']}/s; CPU server "
-            f"{r['server_cpu_s']:.1f} s (listener "
-            f"{r['listener_cpu_s']:.1f} s), attacker "
+        log(f"attack {name} {s.name}: legit {r['legit_rate']}/s (alone "
+            f"{alone}/s) p99 {r['legit_p99']} ms; PAM checks "
+            f"{r['checks_per_s']:.1f}/s, answers {r['answers_per_s']}/s; "
+            f"CPU server {r['server_cpu_s']:.1f} s (listener "
+            f"{r['listener_cpu_s']:.2f} s), attacker "
             f"{r['attacker_cpu_s']:.1f} s")
         return r
 
@@ -382,14 +414,17 @@ class Bench:
             self.idle.remove()
 
     def _attack_phase(self):
+        """{attack: {server: [runs]}}, the attacks interleaved."""
         res = {}
-        targets = [self.by["rexecd"], self.by["netkit"]]
+        targets = [self.by[n] for n in self.args.attack_servers.split(",")]
         for rep in range(self.cfg["attack_reps"]):
             if rep > 0 and time.monotonic() - self.t0 > TIME_BUDGET:
                 log("attack: one repetition only, to finish in time")
                 break
-            for s in self.order(targets, rep):
-                res.setdefault(s.name, []).append(self.attack_one(s, rep))
+            for name in self.args.attacks.split(","):
+                for s in self.order(targets, rep):
+                    res.setdefault(name, {}).setdefault(s.name, []).append(
+                        self.attack_one(s, name, rep))
         return res
 
     def stop(self):
@@ -528,6 +563,14 @@ def main():
     ap.add_argument("--phases",
                     default="sessions,cpu,transfer,idle,attack",
                     help="which parts to run (default: all)")
+    ap.add_argument("--attacks", default=",".join(ATTACKS),
+                    help="which attacks the attack phase runs (default: "
+                    "all: " + ", ".join(ATTACKS) + ")")
+    ap.add_argument("--attack-servers", default="rexecd,netkit",
+                    help="the servers the attack phase runs against")
+    ap.add_argument("--rexecd-opts", default="",
+                    help="more options for the standalone server (to "
+                    "measure a setting against the defaults)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
     ap.add_argument("--chart", default=str(ROOT / "docs" / "bench.png"))
     ap.add_argument("--cleanup", action="store_true",

@@ -206,7 +206,9 @@ run_transfer(void *arg)
 
 /*
  * Brute force: wrong passwords, one connection per guess, each after
- * the answer to the previous one, from source src0 + id % nsrc.
+ * the answer to the previous one.  Guess k of client id comes from
+ * source src0 + (id + k * clients) % nsrc: with more sources than
+ * clients, every client goes round all of them.
  */
 static void *
 run_attack(void *arg)
@@ -214,15 +216,16 @@ run_attack(void *arg)
 	struct worker *w = arg;
 	const struct opts *o = w->o;
 	double end = w->t0 + o->dur, dl;
-	struct in_addr src = o->src0;
+	struct in_addr src;
 	struct rx_conn c;
 	char pass[PROTO_PASS_MAX + 1];
 	enum rx_result r;
 	size_t out, err;
 	long n = 0;
 
-	src.s_addr = htonl(ntohl(src.s_addr) + (uint32_t)(w->id % o->nsrc));
 	while (rx_now() < end) {
+		src.s_addr = htonl(ntohl(o->src0.s_addr) + (uint32_t)((w->id +
+		    n * o->clients) % o->nsrc));
 		snprintf(pass, sizeof(pass), "rxg%03d-%06ld", w->id % 1000,
 		    n++ % 1000000);
 		dl = rx_now() + o->timeout;
@@ -487,7 +490,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->per_client = (int)num_arg(optarg, 1, 100000);
 			break;
 		case 'N':
-			o->nsrc = (int)num_arg(optarg, 1, 250);
+			o->nsrc = (int)num_arg(optarg, 1, 4096);
 			break;
 		case 'p':
 			o->target.addr.sin_port =

@@ -95,17 +95,26 @@ def build_table(lim, sess, light, xfer, idle, attack, k_idle):
          for s in COLS[:3]})
     add("idle_max", f"idle sessions held (of {k_idle})", "",
         {s: idle[s]["max_held"] if s in idle else None for s in COLS[:3]})
-    for key, label, unit in (("legit_rate", "under attack: legit sessions/s",
-                              "1/s"),
-                             ("legit_p99", "under attack: legit p99", "ms"),
-                             ("checks_per_s",
-                              "under attack: password checks/s (PAM)",
-                              "1/s"),
-                             ("answers_per_s",
-                              "under attack: answers/s (client)", "1/s")):
-        add(key, label, unit, {s: median([r[key] for r in attack.get(s, [])])
-                               if s in attack else None for s in COLS[:3]})
+    for name, what in ATTACK_LABELS:
+        runs = attack.get(name, {})
+        sfx = "" if name == "flood" else "_" + name
+        for key, label, unit in (
+                ("legit_rate", "legit sessions/s", "1/s"),
+                ("legit_ratio", "  x its rate alone", ""),
+                ("legit_p99", "legit p99", "ms"),
+                ("checks_per_s", "password checks/s (PAM)", "1/s"),
+                ("answers_per_s", "answers/s (client)", "1/s"),
+                ("listener_cpu_s", "listener CPU in the attack", "s")):
+            add(key + sfx, f"{what}: {label}", unit,
+                {s: median([r[key] for r in runs.get(s, [])
+                            if r.get(key) is not None])
+                 if s in runs else None for s in COLS[:3]})
     return rows
+
+
+# The attacks of bench/run.py, as the table names them.
+ATTACK_LABELS = (("flood", "attack 8 src"), ("spread", "attack 256 src"),
+                 ("capped", "capped attack 8 src"))
 
 
 def fmt(v, unit=""):
@@ -199,9 +208,14 @@ def targets(rows, k_idle):
               None if held is None else held >= k_idle and k_idle >= 1000,
               f"{fmt(held)} held" + ("" if k_idle >= 1000 else
                                      " (quick run: 1000 not tried)"))
-    x = ratio(v["legit_rate"].get("rexecd"), v["rate_1"].get("rexecd"))
-    check(lines, "rexecd under attack: legit sessions/s", ge(x, 0.9),
-          f"{show(x)} x its rate without the attack (>= 0.90)")
+    for key, what, t in (("legit_ratio", "64 uncapped clients, 8 sources",
+                          0.9),
+                         ("legit_ratio_spread",
+                          "64 uncapped clients, 256 sources", 0.8)):
+        x = v.get(key, {}).get("rexecd")
+        check(lines, f"rexecd under attack ({what}): legit sessions/s",
+              ge(x, t), f"{show(x)} x its rate alone just before "
+              f"(>= {t:.2f})")
     x = r("checks_per_s", "rexecd", "netkit")
     check(lines, "rexecd under attack: password checks/s after 5 s",
           le(x, 0.1), f"{show(x)} x netkit's (<= 0.10)")

@@ -192,9 +192,10 @@ read_status(struct rx_conn *c, double deadline)
 		n = read(c->sock, buf, sizeof(buf));
 		if (n == -1 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		if (n == 0) {
+		if (n == 0 || (n == -1 && errno == ECONNRESET)) {
 			c->t_status = rx_now();
-			snprintf(c->msg, sizeof(c->msg), "closed without a word");
+			snprintf(c->msg, sizeof(c->msg), n == 0 ?
+			    "closed without a word" : "reset without a word");
 			return RX_CLOSED;
 		}
 		if (n == -1)
