@@ -6,7 +6,8 @@
 # Add a target with one line:  FUZZ_TARGETS += <mod>  (fuzz/fuzz_<mod>.c
 # tests src/<mod>.c, seeds in fuzz/corpus/<mod>/).  Seeds named long-* are
 # slow: they are replayed but not fuzzed.
-FUZZ_TARGETS = proto
+FUZZ_TARGETS = proto config
+$(B)/fuzz/fuzz_config: $(addprefix $(B)/fuzz/,config_match.o pattern.o acl.o)
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 60

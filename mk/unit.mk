@@ -2,7 +2,8 @@
 # Add a module with one line:  UNIT_TESTS += <mod>
 # and, if its test needs more objects:  $(B)/test_<mod>: $(B)/<other>.o
 UNIT_TESTS += proto acl penalty connlimit memtrim num options escape \
-	cli_status cli_netrc command hashtab timeheap trust authgate tarpit
+	cli_status cli_netrc command hashtab timeheap trust authgate tarpit \
+	pattern config
 .SECONDARY: $(UNIT_TESTS:%=$(B)/%.o)
 
 $(B)/test_%: tests/unit/test_%.c $(B)/%.o src/*.h | $(B)
@@ -19,6 +20,8 @@ $(B)/test_options: $(B)/acl.o $(B)/connlimit.o $(B)/penalty.o $(B)/log.o \
 	$(B)/num.o $(B)/hashtab.o $(B)/timeheap.o
 $(B)/test_trust: $(B)/hashtab.o
 $(B)/test_tarpit: $(B)/hashtab.o $(B)/timeheap.o
+$(B)/test_pattern: $(B)/acl.o $(B)/num.o
+$(B)/test_config: $(B)/config_match.o $(B)/pattern.o $(B)/acl.o $(B)/num.o
 
 # Runs every unit test binary, even after a failure; fails if any failed.
 check-unit: $(UNIT_TESTS:%=$(B)/test_%)
