@@ -126,3 +126,10 @@ fatalx(const char *fmt, ...)
 	va_end(ap);
 	exit(1);
 }
+
+/* Whether messages go to stderr (-d) rather than syslog. */
+int
+log_stderr_active(void)
+{
+	return log_stderr;
+}
