@@ -10,6 +10,7 @@ WARN = -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual \
 HARDEN = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection \
 	-fPIE -fcf-protection
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DREXECD_VERSION='"$(VERSION)"' \
+	-DREXECD_CONFIG='"$(SYSCONFDIR)/rexecd.conf"' \
 	$(WARN) $(HARDEN) $(CFLAGS) $(if $(CI),-Werror) $(EXTRA_CFLAGS)
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS) $(EXTRA_LDFLAGS)
 
@@ -17,7 +18,8 @@ ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS) $(EXTRA_LDFLAG
 COMMON = proto netio num escape
 SERVER = rexecd options listen listener connproc connlimit penalty acl \
 	refuse notify session authpam privdrop memtrim command relay log \
-	admission hashtab timeheap trust authgate tarpit $(COMMON)
+	admission hashtab timeheap trust authgate tarpit config config_match \
+	pattern policy settings record journal userslot $(COMMON)
 
 CHECK_TARGETS = check-unit check-e2e
 

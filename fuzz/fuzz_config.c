@@ -15,9 +15,11 @@
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static int
-option(void *arg, const char *kw, const char *val, char *err, size_t len)
+option(void *arg, const char *kw, const char *val, unsigned int lineno,
+    char *err, size_t len)
 {
 	(void)arg;
+	(void)lineno;
 	(void)kw;
 	(void)err;
 	(void)len;

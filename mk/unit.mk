@@ -3,7 +3,7 @@
 # and, if its test needs more objects:  $(B)/test_<mod>: $(B)/<other>.o
 UNIT_TESTS += proto acl penalty connlimit memtrim num options escape \
 	cli_status cli_netrc command hashtab timeheap trust authgate tarpit \
-	pattern config
+	pattern config policy record
 .SECONDARY: $(UNIT_TESTS:%=$(B)/%.o)
 
 $(B)/test_%: tests/unit/test_%.c $(B)/%.o src/*.h | $(B)
@@ -22,6 +22,9 @@ $(B)/test_trust: $(B)/hashtab.o
 $(B)/test_tarpit: $(B)/hashtab.o $(B)/timeheap.o
 $(B)/test_pattern: $(B)/acl.o $(B)/num.o
 $(B)/test_config: $(B)/config_match.o $(B)/pattern.o $(B)/acl.o $(B)/num.o
+$(B)/test_policy: $(addprefix $(B)/,config.o config_match.o pattern.o acl.o \
+	command.o userslot.o netio.o proto.o log.o num.o)
+$(B)/test_record: $(B)/journal.o $(B)/log.o $(B)/escape.o
 
 # Runs every unit test binary, even after a failure; fails if any failed.
 check-unit: $(UNIT_TESTS:%=$(B)/test_%)

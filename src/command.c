@@ -204,3 +204,33 @@ command_start(const struct command *c)
 	errno = rc;
 	return -1;
 }
+
+/*
+ * Sets one NAME=VALUE entry in the environment *envp (from
+ * command_env()): replaces NAME's entry, or adds one.  Runs as root
+ * before the user's process is forked.  Returns 0, or -1 when memory
+ * runs out.
+ */
+int
+command_env_set(char ***envp, const char *entry)
+{
+	size_t n = strcspn(entry, "="), i;
+	char **env = *envp, **more, *copy;
+
+	if ((copy = strdup(entry)) == NULL)
+		return -1;
+	for (i = 0; env[i] != NULL; i++) {
+		if (strncmp(env[i], entry, n + 1) == 0) {
+			env[i] = copy; /* the old entry may be PAM's: kept */
+			return 0;
+		}
+	}
+	if ((more = reallocarray(env, i + 2, sizeof(*env))) == NULL) {
+		free(copy);
+		return -1;
+	}
+	more[i] = copy;
+	more[i + 1] = NULL;
+	*envp = more;
+	return 0;
+}

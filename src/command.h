@@ -18,6 +18,7 @@ struct command {
 
 int command_env_allowed(const char *);
 char **command_env(const struct passwd *, const char *, char *const *);
+int command_env_set(char ***, const char *);
 int command_prepare(struct command *);
 pid_t command_start(const struct command *);
 

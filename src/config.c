@@ -337,7 +337,7 @@ parse_line(struct config *c, char *text, unsigned int lineno,
 		if (config_token(&arg, &more) != 0)
 			return fail(err, errlen, c, lineno, "%s: one value "
 			    "expected", kw);
-		r = opt(oparg, kw, tok, msg, sizeof(msg));
+		r = opt(oparg, kw, tok, lineno, msg, sizeof(msg));
 		if (r == -2)
 			return fail(err, errlen, c, lineno,
 			    "unknown keyword \"%s\"", kw);

@@ -55,10 +55,11 @@ struct config {
 
 /*
  * Called for a keyword that is not one of the file's own (a command-line
- * option): 0 if applied, -1 with a message in err, -2 if unknown.
+ * option), with its value and line: 0 if applied, -1 with a message in
+ * err, -2 if unknown.
  */
-typedef int config_option_fn(void *, const char *, const char *, char *,
-    size_t);
+typedef int config_option_fn(void *, const char *, const char *,
+    unsigned int, char *, size_t);
 
 /* Who a session is for, to evaluate Match blocks. */
 struct config_who {

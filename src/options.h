@@ -13,6 +13,13 @@
 
 #define OPTIONS_MAX_LISTEN 16
 
+struct config;
+
+/*
+ * The settings of the whole server.  Each row of options_table is also a
+ * keyword of the configuration file (rexecd.c's file_option()) and a
+ * line of -T (settings.c).
+ */
 struct options {
 	const char *pam_service; /* --pam-service, default "rexec" */
 	int allow_root;		 /* --allow-root */
@@ -26,6 +33,8 @@ struct options {
 	struct acl allow, deny;	      /* --allow, --deny */
 	struct connlimit_opts limits; /* --max-startups, --per-source-max... */
 	struct penalty_opts penalty;  /* --penalty, --penalty-exempt */
+	const char *config_path;      /* -f, or the default */
+	const struct config *config;  /* the file: per-session keywords */
 };
 
 /* What an option's value is, and how it is read. */

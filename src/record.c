@@ -4,7 +4,7 @@
  * refused: one line of key=value pairs to syslog (authpriv), or, when
  * the journal's socket takes it, one journal entry with the same pairs
  * as REXECD_* fields and the line as MESSAGE.  Strings from the network
- * are escaped (log_escape) and cut at LOG_ESCAPE_MAX characters; the
+ * are escaped (escape_text) and cut at ESCAPE_LOG_MAX characters; the
  * password never gets here.
  */
 #include <linux/tcp.h>
@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "escape.h"
 #include "log.h"
 #include "record.h"
 
@@ -33,23 +34,43 @@ record_journal(const char *path)
 	journal_path = path;
 }
 
+/* TCP states (the kernel's numbering, as in tcpi_state). */
+enum {
+	ST_FIN_WAIT2 = 5, ST_TIME_WAIT = 6, ST_CLOSE_WAIT = 8,
+	ST_LAST_ACK = 9, ST_CLOSING = 11
+};
+
 /*
  * Reads a connection's byte counters (TCP_INFO): received from the peer,
- * and sent and acknowledged by it.  Runs wherever the socket is held.
+ * and sent and acknowledged by it; the kernel counts a FIN in each
+ * direction and, on a connection this side opened (active: the stderr
+ * channel), the SYN as one byte each, which are taken off here.  Runs
+ * wherever the socket is held.
  */
 void
-record_tcp(int fd, struct record_io *io)
+record_tcp(int fd, int active, struct record_io *io)
 {
 	struct tcp_info ti;
 	socklen_t len = sizeof(ti);
+	int st;
 
 	memset(&ti, 0, sizeof(ti));
-	io->valid = fd != -1 &&
-	    getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
-	    len >= offsetof(struct tcp_info, tcpi_bytes_received) +
-	    sizeof(ti.tcpi_bytes_received);
-	io->in = io->valid ? ti.tcpi_bytes_received : 0;
-	io->out = io->valid ? ti.tcpi_bytes_acked : 0;
+	memset(io, 0, sizeof(*io));
+	if (fd == -1 || getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) ==
+	    -1 || len < offsetof(struct tcp_info, tcpi_bytes_received) +
+	    sizeof(ti.tcpi_bytes_received))
+		return;
+	st = ti.tcpi_state;
+	io->valid = 1;
+	io->in = ti.tcpi_bytes_received;
+	io->out = ti.tcpi_bytes_acked;
+	if (io->in > 0 && (st == ST_CLOSE_WAIT || st == ST_LAST_ACK ||
+	    st == ST_CLOSING || st == ST_TIME_WAIT))
+		io->in--;
+	if (io->out > 0 && (st == ST_FIN_WAIT2 || st == ST_TIME_WAIT))
+		io->out--;
+	if (io->out > 0 && active)
+		io->out--;
 }
 
 struct fields {
@@ -126,18 +147,19 @@ collect(struct fields *fs, const struct record *r, char *user, char *cmd,
 
 	fs->n = 0;
 	add(fs, "REXECD_EVENT", r->event);
-	add(fs, "REXECD_USER", log_escape(user, LOG_ESCAPE_SIZE, r->user));
+	add(fs, "REXECD_USER", escape_text(user, ESCAPE_LOG_SIZE, r->user,
+	    ESCAPE_LOG));
 	if (r->uid != -1)
 		addf(fs, "REXECD_UID", "%ld", r->uid);
 	add(fs, "REXECD_FROM", r->host);
 	addf(fs, "REXECD_PORT", "%u", r->port);
-	add(fs, "REXECD_COMMAND", log_escape(cmd, LOG_ESCAPE_SIZE,
-	    r->cmd != NULL ? r->cmd : ""));
+	add(fs, "REXECD_COMMAND", escape_text(cmd, ESCAPE_LOG_SIZE,
+	    r->cmd != NULL ? r->cmd : "", ESCAPE_LOG));
 	add_start(fs, &r->start);
 	addf(fs, "REXECD_DURATION", "%ld.%03ld", ms / 1000, ms % 1000);
 	if (r->reason != NULL)
-		add(fs, "REXECD_REASON", log_escape(reason, LOG_ESCAPE_SIZE,
-		    r->reason));
+		add(fs, "REXECD_REASON", escape_text(reason, ESCAPE_LOG_SIZE,
+		    r->reason, ESCAPE_LOG));
 	else
 		add_outcome(fs, r);
 }
@@ -177,8 +199,8 @@ size_t
 record_format(char *buf, size_t size, const struct record *r,
     const struct timespec *now)
 {
-	char user[LOG_ESCAPE_SIZE], cmd[LOG_ESCAPE_SIZE];
-	char reason[LOG_ESCAPE_SIZE];
+	char user[ESCAPE_LOG_SIZE], cmd[ESCAPE_LOG_SIZE];
+	char reason[ESCAPE_LOG_SIZE];
 	struct fields fs;
 
 	collect(&fs, r, user, cmd, reason, now);
@@ -192,8 +214,8 @@ record_format(char *buf, size_t size, const struct record *r,
 void
 record_emit(const struct record *r)
 {
-	char user[LOG_ESCAPE_SIZE], cmd[LOG_ESCAPE_SIZE];
-	char reason[LOG_ESCAPE_SIZE], text[RECORD_TEXT_MAX], pid[16];
+	char user[ESCAPE_LOG_SIZE], cmd[ESCAPE_LOG_SIZE];
+	char reason[ESCAPE_LOG_SIZE], text[RECORD_TEXT_MAX], pid[16];
 	struct timespec now;
 	struct fields fs;
 	int sent = 0;

@@ -34,7 +34,7 @@ struct record {
 };
 
 void record_journal(const char *);
-void record_tcp(int, struct record_io *);
+void record_tcp(int, int, struct record_io *);
 size_t record_format(char *, size_t, const struct record *,
     const struct timespec *);
 void record_emit(const struct record *);

@@ -1,6 +1,8 @@
 /*
  * rexecd.c: in.rexecd's main(), as root: the command line (read through
- * options.c's table), descriptors 0-2, then one of two modes.  Without
+ * options.c's table), the configuration file (config.c, whose keywords
+ * that are not its own are options of the same table; the command line
+ * wins), -t and -T, descriptors 0-2, then one of two modes.  Without
  * -l the connection is on descriptor 0 (inetd, xinetd, systemd
  * Accept=yes) and this process serves it (session.c); with -l, or with
  * sockets from the service manager, it is the standalone daemon
@@ -9,17 +11,27 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "options.h"
+#include "config.h"
+#include "journal.h"
 #include "listen.h"
 #include "listener.h"
 #include "log.h"
 #include "netio.h"
+#include "options.h"
+#include "record.h"
 #include "session.h"
+#include "settings.h"
+
+#ifndef REXECD_CONFIG /* the Makefile sets it from SYSCONFDIR */
+#define REXECD_CONFIG "/etc/rexecd.conf"
+#endif
 
 static void
 usage(FILE *f)
@@ -27,7 +39,8 @@ usage(FILE *f)
 	/* the text as it is printed */
 	/* clang-format off */
 	(void)fprintf(f,
-"usage: in.rexecd [-d] [-l ADDR:PORT]... [--pam-service NAME] [--allow-root]\n"
+"usage: in.rexecd [-dtT] [-f FILE] [-C user=NAME,addr=ADDR] [-l ADDR:PORT]...\n"
+"                 [--pam-service NAME] [--allow-root]\n"
 "                 [--login-grace-time S] [--connect-timeout S]\n"
 "                 [--fail-delay S] [--allow-low-ports] [--allow CIDR]...\n"
 "                 [--deny CIDR]... [--max-startups START:RATE:FULL]\n"
@@ -39,6 +52,12 @@ usage(FILE *f)
 "input (inetd, xinetd, systemd Accept=yes).\n"
 "\n"
 "  -d, --debug               log to stderr instead of syslog, with debug lines\n"
+"  -f FILE                   configuration file (default: " REXECD_CONFIG ");\n"
+"                            every long option is also a keyword there\n"
+"                            (rexecd.conf(5)); the command line wins\n"
+"  -t                        check the options and the file, then exit\n"
+"  -T                        print the effective settings, then exit\n"
+"  -C user=NAME,addr=ADDR    with -T: as they apply to this user and address\n"
 "  -l, --listen ADDR:PORT    standalone daemon on ADDR:PORT, [ADDR6]:PORT or\n"
 "                            :PORT (every address); repeatable\n"
 "      --pam-service NAME    PAM service (default: rexec)\n"
@@ -85,29 +104,66 @@ usage(FILE *f)
 	/* clang-format on */
 }
 
+/*
+ * Where an option's value came from, for its error messages: "" for the
+ * command line, "FILE:LINE: " for the configuration file, whose keyword
+ * then names the option.
+ */
+static char where[CONFIG_ERR_MAX];
+static const char *where_kw;
+
+/* Standard input is a socket: inetd mode, where Listen does not apply. */
+static int stdin_socket;
+static const struct options *file_opts; /* while the file is read */
+
+/*
+ * Exits with status 2 and a message about an option: on stderr, unless
+ * that may be the client's connection (the file read in inetd mode
+ * without -d), and to syslog for the file's errors.
+ */
+static _Noreturn void __attribute__((format(printf, 1, 2)))
+option_exit(const char *fmt, ...)
+{
+	char msg[CONFIG_ERR_MAX * 2];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (where[0] == '\0' || !stdin_socket ||
+	    (file_opts != NULL && file_opts->debug))
+		(void)fprintf(stderr, "in.rexecd: %s\n", msg);
+	if (where[0] != '\0') {
+		log_init("in.rexecd", 0);
+		log_warnx("configuration refused: %s", msg);
+	}
+	exit(2);
+}
+
 /* Exits with the message for a value that option d does not take. */
 static _Noreturn void
 bad_option(const struct options_def *d, const char *arg, enum options_error e)
 {
-	if (e == OPTIONS_ETOOMANY)
-		(void)fprintf(stderr, "in.rexecd: too many -%c\n", d->letter);
-	else if (e == OPTIONS_ESECONDS)
-		(void)fprintf(stderr,
-		    "in.rexecd: --%s: bad number of seconds "
-		    "\"%s\"\n",
-		    d->name, arg);
-	else if (e == OPTIONS_ERULES)
-		(void)fprintf(stderr, "in.rexecd: --%s: at most %d rules\n",
-		    d->name, ACL_MAX_RULES);
-	else if (e == OPTIONS_ENOMEM)
-		(void)fprintf(stderr, "in.rexecd: --%s: out of memory\n",
-		    d->name);
+	char name[64];
+
+	if (where_kw != NULL)
+		(void)snprintf(name, sizeof(name), "%s", where_kw);
 	else
-		(void)fprintf(stderr,
-		    "in.rexecd: --%s: bad value \"%s\" "
-		    "(see --help)\n",
-		    d->name, arg);
-	exit(2);
+		(void)snprintf(name, sizeof(name), "--%s", d->name);
+	if (e == OPTIONS_ETOOMANY && where_kw == NULL)
+		option_exit("too many -%c", d->letter);
+	if (e == OPTIONS_ETOOMANY)
+		option_exit("%stoo many %s", where, name);
+	if (e == OPTIONS_ESECONDS)
+		option_exit("%s%s: bad number of seconds \"%s\"", where, name,
+		    arg);
+	if (e == OPTIONS_ERULES)
+		option_exit("%s%s: at most %d rules", where, name,
+		    ACL_MAX_RULES);
+	if (e == OPTIONS_ENOMEM)
+		option_exit("%s%s: out of memory", where, name);
+	option_exit("%s%s: bad value \"%s\" (see %s)", where, name, arg,
+	    where_kw != NULL ? "rexecd.conf(5)" : "--help");
 }
 
 /*
@@ -159,17 +215,29 @@ option_row(int ch)
 	return NULL;
 }
 
-/* Reads the command line into o; exits on --help, --version and errors. */
+/* Options given on the command line, by row of options_table: they win. */
+static unsigned char cmdline_set[64];
+
+/* What the command line asks for besides options. */
+struct request {
+	const char *file; /* -f, or NULL: the default, if it exists */
+	int check, show;  /* -t, -T */
+	const char *who;  /* -C */
+};
+
+/* Reads the command line into o and rq; exits on --help, --version and
+ * errors. */
 static void
-parse_args(int argc, char **argv, struct options *o)
+parse_args(int argc, char **argv, struct options *o, struct request *rq)
 {
 	const struct option *lo;
 	const struct options_def *d;
 	enum options_error e;
-	char optstring[32];
+	char optstring[48];
 	int ch;
 
-	lo = getopt_table(optstring, sizeof(optstring));
+	lo = getopt_table(optstring, sizeof(optstring) - 8);
+	(void)strncat(optstring, "f:tTC:", 7);
 	while ((ch = getopt_long(argc, argv, optstring, lo, NULL)) != -1) {
 		if (ch == 'h') {
 			usage(stdout);
@@ -179,10 +247,19 @@ parse_args(int argc, char **argv, struct options *o)
 			printf("in.rexecd (rexecd) %s\n", REXECD_VERSION);
 			exit(0);
 		}
+		if (ch == 'f' || ch == 'C') {
+			*(ch == 'f' ? &rq->file : &rq->who) = optarg;
+			continue;
+		}
+		if (ch == 't' || ch == 'T') {
+			*(ch == 't' ? &rq->check : &rq->show) = 1;
+			continue;
+		}
 		if ((d = option_row(ch)) == NULL) {
 			usage(stderr);
 			exit(2);
 		}
+		cmdline_set[d - options_table] = 1;
 		if ((e = options_set(o, d, optarg)) != OPTIONS_OK)
 			bad_option(d, optarg, e);
 	}
@@ -190,6 +267,84 @@ parse_args(int argc, char **argv, struct options *o)
 		usage(stderr);
 		exit(2);
 	}
+}
+
+/* Whether a file keyword names the long option name: case and '-' aside. */
+static int
+keyword_is(const char *kw, const char *name)
+{
+	for (;; kw++, name++) {
+		while (*name == '-')
+			name++;
+		while (*kw == '-')
+			kw++;
+		if ((*kw | 0x20) != (*name | 0x20) || *kw == '\0' ||
+		    *name == '\0')
+			return *kw == '\0' && *name == '\0';
+	}
+}
+
+/*
+ * A keyword of the configuration file that is a command-line option
+ * (config_load() calls it, in this process, while reading the file):
+ * applied unless the command line gave the option.  A flag takes yes or
+ * no.  Listen is ignored in inetd mode.
+ */
+static int
+file_option(void *arg, const char *kw, const char *val, unsigned int lineno,
+    char *err, size_t errlen)
+{
+	struct options *o = arg;
+	const struct options_def *d = NULL;
+	enum options_error e = OPTIONS_OK;
+	size_t i;
+
+	for (i = 0; i < options_count && d == NULL; i++)
+		if (keyword_is(kw, options_table[i].name))
+			d = &options_table[i];
+	if (d == NULL)
+		return -2;
+	if (d->unit == OPTIONS_FLAG && strcmp(val, "yes") != 0 &&
+	    strcmp(val, "no") != 0) {
+		(void)snprintf(err, errlen, "%s: expected yes or no", kw);
+		return -1;
+	}
+	if (cmdline_set[d - options_table] ||
+	    (d->unit == OPTIONS_LISTEN && stdin_socket))
+		return 0;
+	(void)snprintf(where, sizeof(where), "%s:%u: ", o->config_path,
+	    lineno);
+	where_kw = kw;
+	if (d->unit == OPTIONS_FLAG)
+		*(int *)(void *)((char *)o + d->field) = strcmp(val, "yes") == 0;
+	else if ((e = options_set(o, d, val)) != OPTIONS_OK)
+		bad_option(d, val, e);
+	where[0] = '\0';
+	where_kw = NULL;
+	return 0;
+}
+
+/*
+ * Reads the configuration file (cheaply: inetd mode does it per
+ * connection).  A missing default file is no error; a bad file ends the
+ * program with "FILE:LINE: message" (option_exit()).
+ */
+static void
+read_config(struct options *o, struct config *conf, const struct request *rq)
+{
+	char err[CONFIG_ERR_MAX];
+	int type;
+	socklen_t len = sizeof(type);
+
+	stdin_socket = getsockopt(0, SOL_SOCKET, SO_TYPE, &type, &len) == 0;
+	o->config_path = rq->file != NULL ? rq->file : REXECD_CONFIG;
+	file_opts = o;
+	if (config_load(conf, o->config_path, rq->file != NULL, file_option,
+		o, err, sizeof(err)) == -1) {
+		(void)snprintf(where, sizeof(where), "%s", o->config_path);
+		option_exit("%s", err);
+	}
+	o->config = conf;
 }
 
 /*
@@ -227,14 +382,29 @@ int
 main(int argc, char **argv)
 {
 	static struct options opts;
+	static struct config conf;
+	struct request rq = { NULL, 0, 0, NULL };
 	struct listen_set ls = { .n = 0 };
 	int i, sock, listening;
 
 	options_defaults(&opts);
-	parse_args(argc, argv, &opts);
+	parse_args(argc, argv, &opts, &rq);
+	read_config(&opts, &conf, &rq);
+	if (rq.show)
+		exit(settings_show(stdout, &opts, rq.who));
+	if (rq.check)
+		exit(0);
+	if (rq.who != NULL) {
+		(void)fprintf(stderr, "in.rexecd: -C needs -T\n");
+		exit(2);
+	}
 	if (netio_std_fds() == -1)
 		return 1;
 	log_init("in.rexecd", opts.debug);
+	record_journal(getenv("REXECD_JOURNAL_SOCKET") != NULL ?
+		getenv("REXECD_JOURNAL_SOCKET") :
+		opts.debug ? NULL :
+			     JOURNAL_SOCKET);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		fatal("signal");
 	if (listen_inherit(&ls) == -1)

@@ -10,6 +10,7 @@
  * the client's signal bytes to it (relay.c).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,9 @@
 #include "log.h"
 #include "memtrim.h"
 #include "netio.h"
+#include "policy.h"
 #include "privdrop.h"
+#include "record.h"
 #include "relay.h"
 #include "session.h"
 #include "command.h"
@@ -47,6 +50,8 @@ struct session {
 	struct passwd pw; /* our own copy of the account */
 	char *shell;
 	struct command command; /* the command's start, set up as root */
+	struct policy_session policy; /* what rexecd.conf says for it */
+	struct record rec;	      /* the session record, filled as it goes */
 };
 
 #define REFUSE_CLOSE_MS 1000 /* for a refused client to take the text */
@@ -152,6 +157,19 @@ phase_handshake(struct session *s)
 	escape_text(s->user, sizeof(s->user), s->hs.user, ESCAPE_LOG);
 }
 
+/* Logs the record: "refused" and why, or "end" (the relay's report). */
+static void
+session_record(struct session *s, const char *event, const char *reason)
+{
+	s->rec.event = event;
+	s->rec.reason = reason;
+	s->rec.user = s->hs.user;
+	s->rec.cmd = s->hs.cmd;
+	s->rec.host = s->peer.host;
+	s->rec.port = s->peer.port;
+	record_emit(&s->rec);
+}
+
 /* Milliseconds to wait after a refused login: the delay with +-10% jitter. */
 static long
 fail_delay_ms(long base)
@@ -175,6 +193,7 @@ refuse_login(struct session *s, const char *reason)
 {
 	log_auth("login refused for user \"%s\" from %s port %u: %s", s->user,
 	    s->peer.host, s->peer.port, reason);
+	session_record(s, "refused", reason);
 	alarm(0); /* PAM is over; the wait below is bounded */
 	netio_sleep_until(
 	    s->auth_start + fail_delay_ms(s->opts->fail_delay_ms));
@@ -304,6 +323,40 @@ phase_auth(struct session *s)
 }
 
 /*
+ * After authentication, still root: what rexecd.conf says about this
+ * user, group and address (policy.c).  A user the Allow/Deny keywords
+ * refuse gets the very answer, at the very time, of a wrong password.
+ */
+static void
+phase_policy(struct session *s)
+{
+	char cmd[ESCAPE_LOG_SIZE];
+	enum policy_verdict v;
+	int c;
+
+	v = policy_session(&s->policy, s->opts->config, &s->pw, &s->peer.ss,
+	    s->peer.host, s->hs.cmd);
+	if (v == POLICY_OK)
+		return;
+	if (v == POLICY_LOGIN)
+		refuse_login(s, s->policy.why);
+	c = v == POLICY_COMMAND;
+	if (v == POLICY_ERROR)
+		log_warnx("user \"%s\": policy: out of memory", s->user);
+	else {
+		log_auth("%s refused for user \"%s\" from %s port %u: %s%s%s%s",
+		    c ? "command" : "session", s->user, s->peer.host,
+		    s->peer.port, s->policy.why, c ? ": \"" : "",
+		    c ? escape_text(cmd, sizeof(cmd), s->hs.cmd, ESCAPE_LOG) : "",
+		    c ? "\"" : "");
+		session_record(s, "refused", s->policy.why);
+	}
+	authpam_close(&s->pam);
+	refuse(s, c ? PROTO_TXT_COMMAND : PROTO_TXT_TRY_AGAIN,
+	    SESSION_EXIT_ERROR);
+}
+
+/*
  * Whether execve() would start the shell, as far as can be known before:
  * executable for this user and a regular file (execve refuses anything
  * else with EACCES).  Sets errno when it would not.
@@ -353,12 +406,16 @@ user_prepare(struct session *s)
  * output (relay.c).
  */
 static _Noreturn void
-user_main(struct session *s)
+user_main(struct session *s, const int report[2])
 {
+	struct relay_result r = { .status = -1 };
 	sigset_t chld;
 	int sigfd;
 	pid_t pid;
 
+	close(report[0]);
+	if (s->policy.slot_fd != -1)
+		close(s->policy.slot_fd); /* root's: the user cannot unlock it */
 	user_prepare(s);
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
@@ -368,10 +425,11 @@ user_main(struct session *s)
 	if ((pid = command_start(&s->command)) == -1) {
 		/* told to the client after the status byte, like netkit's */
 		log_warn("user \"%s\": cannot start %s", s->user, s->shell);
-		relay_close(s->sock, s->errfd);
-		_exit(0);
-	}
-	(void)relay_run(s->sock, s->errfd, pid, sigfd);
+		relay_close(s->sock, s->errfd, &r);
+	} else
+		relay_run(s->sock, s->errfd, pid, sigfd, &s->policy.lim, &r);
+	if (write(report[1], &r, sizeof(r)) != (ssize_t)sizeof(r))
+		log_warn("session report");
 	_exit(0);
 }
 
@@ -391,6 +449,33 @@ tell_listener(struct session *s)
 	s->startup_fd = -1;
 }
 
+/* Waits for the user's process (root, no socket), logs the record from
+ * its relay's report on fd; returns the process's wait status. */
+static int
+wait_user(struct session *s, pid_t pid, int fd)
+{
+	struct relay_result res = { .status = -1 };
+	ssize_t n;
+	int status;
+
+	while ((n = read(fd, &res, sizeof(res))) == -1 && errno == EINTR)
+		;
+	close(fd);
+	while (waitpid(pid, &status, 0) == -1) {
+		if (errno != EINTR) {
+			log_warn("waitpid");
+			status = 1;
+			break;
+		}
+	}
+	s->rec.uid = (long)s->pw.pw_uid;
+	s->rec.status = n == (ssize_t)sizeof(res) ? res.status : -1;
+	s->rec.io = res.io;
+	s->rec.err = res.err;
+	session_record(s, "end", NULL);
+	return status;
+}
+
 /*
  * Still root, after a successful login: groups, PAM credentials and
  * session, then the user's process.  From the fork on this process holds
@@ -399,7 +484,7 @@ tell_listener(struct session *s)
 static _Noreturn void
 phase_pam_session(struct session *s)
 {
-	int status;
+	int status, report[2];
 	pid_t pid;
 
 	alarm(0);
@@ -414,11 +499,13 @@ phase_pam_session(struct session *s)
 	}
 	/* set up here, so that the user's process allocates nothing */
 	s->command.shell = s->shell;
-	s->command.cmd = s->hs.cmd;
+	s->command.cmd = s->policy.cmd;
 	s->command.sock = s->sock;
 	s->command.errfd = s->errfd;
 	s->command.env = command_env(&s->pw, s->shell, authpam_env(&s->pam));
-	if (s->command.env == NULL || command_prepare(&s->command) != 0) {
+	if (s->command.env == NULL || policy_env(&s->policy,
+	    &s->command.env) == -1 || command_prepare(&s->command) != 0 ||
+	    pipe2(report, O_CLOEXEC) == -1) {
 		log_warnx("user \"%s\": out of memory", s->user);
 		authpam_close(&s->pam);
 		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
@@ -432,17 +519,12 @@ phase_pam_session(struct session *s)
 		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
 	}
 	if (pid == 0)
-		user_main(s);
+		user_main(s, report);
+	close(report[1]);
 	close(s->sock);
 	if (s->errfd != -1)
 		close(s->errfd);
-	while (waitpid(pid, &status, 0) == -1) {
-		if (errno != EINTR) {
-			log_warn("waitpid");
-			status = 1;
-			break;
-		}
-	}
+	status = wait_user(s, pid, report[0]);
 	authpam_close(&s->pam);
 	log_info("session closed for user \"%s\" from %s port %u", s->user,
 	    s->peer.host, s->peer.port);
@@ -485,6 +567,9 @@ session_run(int sock, const struct options *opts, int startup_fd, int gated)
 	s->sock = sock;
 	s->errfd = -1;
 	s->startup_fd = startup_fd;
+	clock_gettime(CLOCK_REALTIME, &s->rec.start);
+	clock_gettime(CLOCK_MONOTONIC, &s->rec.start_mono);
+	s->rec.uid = s->rec.status = -1;
 	s->gated = gated && startup_fd != -1;
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
@@ -508,5 +593,6 @@ session_run(int sock, const struct options *opts, int startup_fd, int gated)
 		check_address(s);
 	phase_handshake(s);
 	phase_auth(s);
+	phase_policy(s);
 	phase_pam_session(s);
 }

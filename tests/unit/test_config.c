@@ -109,9 +109,11 @@ test_tokens(void **state)
 static char applied[256];
 
 static int
-option(void *arg, const char *kw, const char *val, char *err, size_t len)
+option(void *arg, const char *kw, const char *val, unsigned int lineno,
+    char *err, size_t len)
 {
 	(void)arg;
+	(void)lineno;
 	if (strcasecmp(kw, "pam-service") != 0 &&
 	    strcasecmp(kw, "pamservice") != 0 &&
 	    strcasecmp(kw, "allowroot") != 0)
