@@ -6,7 +6,7 @@
 #
 # install writes every file with its mode, substitutes @SBINDIR@, @BINDIR@
 # and @SYSCONFDIR@ in the units and samples, and never replaces an
-# existing PAM file or /etc/default/rexecd.  It records what it created
+# existing PAM file, /etc/default/rexecd or /etc/rexecd.conf.  It records what it created
 # (files, configuration files with their checksum, directories) in a
 # manifest; uninstall removes exactly that: configuration files only if
 # they are unchanged, directories only if they are empty.
@@ -90,6 +90,7 @@ do_install() {
 		put 0755 "$REXEC_BIN" "$BINDIR/rexec"
 	fi
 	put 0644 man/in.rexecd.8 "$MANDIR/man8/in.rexecd.8"
+	put 0644 man/rexecd.conf.5 "$MANDIR/man5/rexecd.conf.5"
 	if [ -n "$REXEC_MAN" ]; then
 		put 0644 "$REXEC_MAN" "$MANDIR/man1/rexec.1"
 	fi
@@ -101,6 +102,7 @@ do_install() {
 	put 0644 contrib/xinetd.d/rexec "$DATADIR/xinetd.d/rexec" subst
 	put 0644 contrib/pam.d/rexec "$DATADIR/pam.d/rexec"
 	put 0644 contrib/default/rexecd "$DATADIR/default/rexecd" subst
+	put 0644 contrib/rexecd.conf "$DATADIR/rexecd.conf"
 	put 0644 contrib/fail2ban/filter.d/rexecd.conf \
 	    "$DATADIR/fail2ban/filter.d/rexecd.conf"
 	for jail in rexecd.conf rexecd-logfile.conf; do
@@ -109,6 +111,7 @@ do_install() {
 	done
 	put_conf 0644 contrib/pam.d/rexec "$SYSCONFDIR/pam.d/rexec"
 	put_conf 0644 contrib/default/rexecd "$SYSCONFDIR/default/rexecd" subst
+	put_conf 0644 contrib/rexecd.conf "$SYSCONFDIR/rexecd.conf"
 
 	# Merge with an earlier install's manifest: the first record of a
 	# path wins, so a directory or file made then is still ours.

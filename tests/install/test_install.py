@@ -39,6 +39,8 @@ def expected_files():
     files = {
         "usr/local/sbin/in.rexecd": 0o755,
         "usr/local/share/man/man8/in.rexecd.8": 0o644,
+        "usr/local/share/man/man5/rexecd.conf.5": 0o644,
+        "usr/local/share/rexecd/rexecd.conf": 0o644,
         "usr/local/share/rexecd/inetd.conf": 0o644,
         "usr/local/share/rexecd/xinetd.d/rexec": 0o644,
         "usr/local/share/rexecd/pam.d/rexec": 0o644,
@@ -49,6 +51,7 @@ def expected_files():
         "usr/local/share/rexecd/install-manifest": 0o644,
         "etc/pam.d/rexec": 0o644,
         "etc/default/rexecd": 0o644,
+        "etc/rexecd.conf": 0o644,
     }
     for u in UNITS:
         files["usr/local/lib/systemd/system/" + u] = 0o644
@@ -107,12 +110,13 @@ def test_installed_binary_version(installed):
     assert r.stdout == f"in.rexecd (rexecd) {version}\n"
 
 
-def test_man_page_lint(installed):
-    """The installed page is clean under mandoc -Tlint, but for references
-    to pages this machine may not have."""
+@pytest.mark.parametrize("page", ["man8/in.rexecd.8", "man5/rexecd.conf.5"])
+def test_man_page_lint(installed, page):
+    """The installed pages are clean under mandoc -Tlint, but for
+    references to pages this machine may not have."""
     if shutil.which("mandoc") is None:
         pytest.skip("mandoc not installed")
-    page = installed.path(PREFIX + "/share/man/man8/in.rexecd.8")
+    page = installed.path(PREFIX + "/share/man/" + page)
     r = subprocess.run(["mandoc", "-Tlint", str(page)], capture_output=True,
                        text=True, timeout=30)
     problems = [l for l in (r.stdout + r.stderr).splitlines()
@@ -122,6 +126,17 @@ def test_man_page_lint(installed):
     r = subprocess.run(["mandoc", "-Tlint", "-W", "warning", str(page)],
                        capture_output=True, text=True, timeout=30)
     assert (r.returncode, r.stdout) == (0, "")
+
+
+def test_installed_config_is_all_comments(installed):
+    """The configuration file as installed changes nothing: every line a
+    comment, and the installed server accepts it."""
+    conf = installed.path("/etc/rexecd.conf")
+    assert all(l == "" or l.startswith("#")
+               for l in conf.read_text().splitlines())
+    r = subprocess.run([str(installed.sbin), "-f", str(conf), "-t"],
+                       capture_output=True, text=True, timeout=10)
+    assert (r.returncode, r.stderr) == (0, "")
 
 
 @needs_root
