@@ -359,6 +359,7 @@ parse_line(struct config *c, char *text, unsigned int lineno,
 static int
 read_file(struct config *c, char *err, size_t errlen)
 {
+	const char *why;
 	struct stat st;
 	size_t got = 0;
 	ssize_t n;
@@ -367,12 +368,13 @@ read_file(struct config *c, char *err, size_t errlen)
 	if ((fd = open(c->path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
 		return errno == ENOENT ? 0 : fail(err, errlen, c, 0, "%s",
 		    strerror(errno));
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size > CONFIG_FILE_MAX || (st.st_mode & S_IWOTH)) {
+	why = fstat(fd, &st) == -1 ? strerror(errno) :
+	    !S_ISREG(st.st_mode) ? "not a regular file" :
+	    (st.st_mode & S_IWOTH) ? "writable by anyone: refused" :
+	    st.st_size > CONFIG_FILE_MAX ? "larger than 256 KiB" : NULL;
+	if (why != NULL) {
 		(void)close(fd);
-		return fail(err, errlen, c, 0, "%s", !S_ISREG(st.st_mode) ?
-		    "not a regular file" : (st.st_mode & S_IWOTH) ?
-		    "writable by anyone: refused" : "larger than 256 KiB");
+		return fail(err, errlen, c, 0, "%s", why);
 	}
 	if ((c->buf = malloc((size_t)st.st_size + 1)) == NULL) {
 		(void)close(fd);

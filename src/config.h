@@ -10,7 +10,7 @@
 
 #include "acl.h"
 
-#define CONFIG_FILE_MAX (256 * 1024) /* a larger file is refused */
+#define CONFIG_FILE_MAX 262144L /* 256 KiB: a larger file is refused */
 #define CONFIG_ERR_MAX 512	     /* "FILE:LINE: message" */
 #define CONFIG_BLOCK_MAX 1000	     /* Match blocks in one file */
 

@@ -26,13 +26,29 @@ add_group(struct policy_groups *g, gid_t gid)
 {
 	struct group *gr = getgrgid(gid);
 	char num[24];
+	const char *name = num;
 
-	if (gr == NULL)
+	if (gr != NULL)
+		name = gr->gr_name;
+	else
 		(void)snprintf(num, sizeof(num), "%lu", (unsigned long)gid);
-	if ((g->name[g->n] = strdup(gr != NULL ? gr->gr_name : num)) == NULL)
+	if ((g->name[g->n] = strdup(name)) == NULL)
 		return -1;
 	g->n++;
 	return 0;
+}
+
+/* Frees what policy_groups_load() made. */
+static void
+groups_free(struct policy_groups *g)
+{
+	size_t i;
+
+	for (i = 0; g->name != NULL && i < g->n; i++)
+		free(g->name[i]);
+	free(g->name);
+	g->name = NULL;
+	g->n = 0;
 }
 
 /*
@@ -66,6 +82,7 @@ policy_groups_load(struct policy_groups *g, const char *user, gid_t gid)
 	return 0;
 fail:
 	free(gids);
+	groups_free(g);
 	return -1;
 }
 

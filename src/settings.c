@@ -220,13 +220,15 @@ settings_show(FILE *f, const struct options *o, const char *who)
 	struct config_session s;
 	struct acl_addr a;
 	struct passwd *pw;
-	char *spec;
+	char *spec = NULL;
 	size_t i;
+	int rc;
 
 	if (who != NULL) {
 		if ((spec = strdup(who)) == NULL || parse_who(spec, &w, &a)) {
 			(void)fprintf(stderr, "in.rexecd: -C %s: expected "
 			    "user=NAME,addr=ADDR\n", who);
+			free(spec);
 			return 2;
 		}
 		if (w.user != NULL && (pw = getpwnam(w.user)) != NULL &&
@@ -239,5 +241,7 @@ settings_show(FILE *f, const struct options *o, const char *who)
 		show_option(f, o, &options_table[i]);
 	config_resolve(c, &w, &s);
 	show_session(f, c, &s);
-	return fflush(f) == 0 ? 0 : 1;
+	rc = fflush(f) == 0 ? 0 : 1;
+	free(spec);
+	return rc;
 }
