@@ -221,7 +221,8 @@ command_env_set(char ***envp, const char *entry)
 		return -1;
 	for (i = 0; env[i] != NULL; i++) {
 		if (strncmp(env[i], entry, n + 1) == 0) {
-			env[i] = copy; /* the old entry may be PAM's: kept */
+			free(env[i]); /* ours, or pam_getenvlist()'s copy */
+			env[i] = copy;
 			return 0;
 		}
 	}
