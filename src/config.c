@@ -26,16 +26,16 @@
 #include "pattern.h"
 
 enum kw_type {
-	KT_LIST,	/* whitespace-separated tokens, "quoted" if need be */
-	KT_REST,	/* the rest of the line, as written */
-	KT_COUNT,	/* a decimal number */
-	KT_FLAG		/* yes or no */
+	KT_LIST,  /* whitespace-separated tokens, "quoted" if need be */
+	KT_REST,  /* the rest of the line, as written */
+	KT_COUNT, /* a decimal number */
+	KT_FLAG	  /* yes or no */
 };
 
 static const struct {
 	const char *name;
 	enum kw_type type;
-	long max;	/* KT_COUNT */
+	long max; /* KT_COUNT */
 } kwtab[CONFIG_KW_COUNT] = {
 	[CONFIG_KW_ALLOWUSERS] = { "AllowUsers", KT_LIST, 0 },
 	[CONFIG_KW_DENYUSERS] = { "DenyUsers", KT_LIST, 0 },
@@ -57,8 +57,8 @@ static const struct {
 const char *
 config_kw_name(enum config_kw kw)
 {
-	return kw > CONFIG_KW_OPTION && kw < CONFIG_KW_COUNT ?
-	    kwtab[kw].name : "?";
+	return kw > CONFIG_KW_OPTION && kw < CONFIG_KW_COUNT ? kwtab[kw].name :
+							       "?";
 }
 
 static int
@@ -143,9 +143,8 @@ config_token(char **cursor, char **tok)
 }
 
 /* Formats "FILE:LINE: message" into err. */
-static int __attribute__((format(printf, 5, 6)))
-fail(char *err, size_t errlen, const struct config *c, unsigned int lineno,
-    const char *fmt, ...)
+static int __attribute__((format(printf, 5, 6))) fail(char *err, size_t errlen,
+    const struct config *c, unsigned int lineno, const char *fmt, ...)
 {
 	char msg[CONFIG_ERR_MAX];
 	va_list ap;
@@ -268,7 +267,7 @@ check_match(struct config *c, const struct config_line *l)
 			c->needs_groups = 1;
 		else if (strcasecmp(crit, "User") != 0)
 			return "unknown Match criterion (User, Group, "
-			    "Address or All)";
+			       "Address or All)";
 		t += strlen(t) + 1;
 	}
 	return NULL;
@@ -321,22 +320,27 @@ parse_line(struct config *c, char *text, unsigned int lineno,
 	int r;
 
 	if ((r = config_lex(text, &kw, &arg)) <= 0)
-		return r == 0 ? 0 : fail(err, errlen, c, lineno,
-		    "expected a keyword");
+		return r == 0 ?
+		    0 :
+		    fail(err, errlen, c, lineno, "expected a keyword");
 	memset(l, 0, sizeof(*l));
 	l->keyword = kw;
 	l->lineno = lineno;
 	l->kw = (unsigned char)kw_lookup(kw);
 	if (l->kw == CONFIG_KW_OPTION) {
 		if (c->nblock > 0)
-			return fail(err, errlen, c, lineno, "%s: not allowed "
-			    "in a Match block", kw);
+			return fail(err, errlen, c, lineno,
+			    "%s: not allowed "
+			    "in a Match block",
+			    kw);
 		if (config_token(&arg, &tok) != 1)
 			return fail(err, errlen, c, lineno, "%s: %s", kw,
 			    *arg == '\0' ? "missing value" : "bad quoting");
 		if (config_token(&arg, &more) != 0)
-			return fail(err, errlen, c, lineno, "%s: one value "
-			    "expected", kw);
+			return fail(err, errlen, c, lineno,
+			    "%s: one value "
+			    "expected",
+			    kw);
 		r = opt(oparg, kw, tok, lineno, msg, sizeof(msg));
 		if (r == -2)
 			return fail(err, errlen, c, lineno,
@@ -366,12 +370,14 @@ read_file(struct config *c, char *err, size_t errlen)
 	int fd;
 
 	if ((fd = open(c->path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
-		return errno == ENOENT ? 0 : fail(err, errlen, c, 0, "%s",
-		    strerror(errno));
-	why = fstat(fd, &st) == -1 ? strerror(errno) :
-	    !S_ISREG(st.st_mode) ? "not a regular file" :
-	    (st.st_mode & S_IWOTH) ? "writable by anyone: refused" :
-	    st.st_size > CONFIG_FILE_MAX ? "larger than 256 KiB" : NULL;
+		return errno == ENOENT ?
+		    0 :
+		    fail(err, errlen, c, 0, "%s", strerror(errno));
+	why = fstat(fd, &st) == -1	 ? strerror(errno) :
+	    !S_ISREG(st.st_mode)	 ? "not a regular file" :
+	    (st.st_mode & S_IWOTH)	 ? "writable by anyone: refused" :
+	    st.st_size > CONFIG_FILE_MAX ? "larger than 256 KiB" :
+					   NULL;
 	if (why != NULL) {
 		(void)close(fd);
 		return fail(err, errlen, c, 0, "%s", why);
@@ -403,8 +409,8 @@ read_file(struct config *c, char *err, size_t errlen)
  * file.  Returns 0, or -1 with "FILE:LINE: message" in err.
  */
 int
-config_parse(struct config *c, config_option_fn *opt, void *oparg,
-    char *err, size_t errlen)
+config_parse(struct config *c, config_option_fn *opt, void *oparg, char *err,
+    size_t errlen)
 {
 	size_t nl = 1;
 	unsigned int lineno = 0;

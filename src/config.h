@@ -11,12 +11,12 @@
 #include "acl.h"
 
 #define CONFIG_FILE_MAX 262144L /* 256 KiB: a larger file is refused */
-#define CONFIG_ERR_MAX 512	     /* "FILE:LINE: message" */
-#define CONFIG_BLOCK_MAX 1000	     /* Match blocks in one file */
+#define CONFIG_ERR_MAX 512	/* "FILE:LINE: message" */
+#define CONFIG_BLOCK_MAX 1000	/* Match blocks in one file */
 
 /* The keywords the file itself knows; the others are options (main). */
 enum config_kw {
-	CONFIG_KW_OPTION = 0,	/* a command-line option, given to the caller */
+	CONFIG_KW_OPTION = 0, /* a command-line option, given to the caller */
 	CONFIG_KW_ALLOWUSERS,
 	CONFIG_KW_DENYUSERS,
 	CONFIG_KW_ALLOWGROUPS,
@@ -34,23 +34,23 @@ enum config_kw {
 
 /* One line of the file that says something. */
 struct config_line {
-	const char *keyword;	/* as written */
-	const char *arg;	/* the value; lists: ntok tokens, each NUL-ended */
-	long num;		/* numbers; yes = 1, no = 0 */
+	const char *keyword; /* as written */
+	const char *arg;     /* the value; lists: ntok tokens, each NUL-ended */
+	long num;	     /* numbers; yes = 1, no = 0 */
 	unsigned int lineno;
 	unsigned int ntok;
-	unsigned short block;	/* 0: global; n: the n-th Match block */
-	unsigned char kw;	/* enum config_kw */
+	unsigned short block; /* 0: global; n: the n-th Match block */
+	unsigned char kw;     /* enum config_kw */
 };
 
 struct config {
 	const char *path;
-	char *buf;		/* the file, NUL-terminated, lines split */
+	char *buf; /* the file, NUL-terminated, lines split */
 	struct config_line *line;
 	size_t nline;
 	unsigned int nblock;
-	int found;		/* the file existed */
-	int needs_groups;	/* some keyword or Match looks at groups */
+	int found;	  /* the file existed */
+	int needs_groups; /* some keyword or Match looks at groups */
 };
 
 /*
@@ -58,8 +58,8 @@ struct config {
  * option), with its value and line: 0 if applied, -1 with a message in
  * err, -2 if unknown.
  */
-typedef int config_option_fn(void *, const char *, const char *,
-    unsigned int, char *, size_t);
+typedef int config_option_fn(void *, const char *, const char *, unsigned int,
+    char *, size_t);
 
 /* Who a session is for, to evaluate Match blocks. */
 struct config_who {
@@ -85,10 +85,9 @@ struct config_iter {
 
 int config_lex(char *, char **, char **);
 int config_token(char **, char **);
-int config_parse(struct config *, config_option_fn *, void *, char *,
-    size_t);
-int config_load(struct config *, const char *, int, config_option_fn *,
-    void *, char *, size_t);
+int config_parse(struct config *, config_option_fn *, void *, char *, size_t);
+int config_load(struct config *, const char *, int, config_option_fn *, void *,
+    char *, size_t);
 void config_free(struct config *);
 int config_match(const struct config *, const struct config_line *,
     const struct config_who *);

@@ -43,8 +43,9 @@ match_one(const struct config_who *w, const char *crit, const char *list)
 	if (strcasecmp(crit, "Group") == 0)
 		return match_groups(w, list);
 	if (strcasecmp(crit, "Address") == 0)
-		return w->addr != NULL && pattern_address_list(w->addr,
-		    w->addr_text, list) == PATTERN_MATCH;
+		return w->addr != NULL &&
+		    pattern_address_list(w->addr, w->addr_text, list) ==
+		    PATTERN_MATCH;
 	return 0;
 }
 

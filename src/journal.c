@@ -29,8 +29,7 @@ put(char *buf, size_t size, size_t *o, const void *p, size_t n)
  * fit.  Pure: the unit tests check it byte for byte.
  */
 size_t
-journal_encode(char *buf, size_t size, const struct journal_field *f,
-    size_t n)
+journal_encode(char *buf, size_t size, const struct journal_field *f, size_t n)
 {
 	size_t o = 0, i, vlen;
 	uint8_t le[8];

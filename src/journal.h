@@ -11,7 +11,7 @@
 #define JOURNAL_DGRAM_MAX 16384 /* one entry, all fields */
 
 struct journal_field {
-	const char *key;	/* A-Z, 0-9, _; not starting with _ */
+	const char *key; /* A-Z, 0-9, _; not starting with _ */
 	const char *value;
 };
 

@@ -11,16 +11,16 @@
 
 /* What a pattern list says about a string. */
 enum pattern_result {
-	PATTERN_NONE = 0,	/* no entry matched */
-	PATTERN_MATCH = 1,	/* a plain entry matched, no negated one */
-	PATTERN_NEGATED = -1	/* a negated entry (!pattern) matched */
+	PATTERN_NONE = 0,    /* no entry matched */
+	PATTERN_MATCH = 1,   /* a plain entry matched, no negated one */
+	PATTERN_NEGATED = -1 /* a negated entry (!pattern) matched */
 };
 
 int pattern_match(const char *, const char *);
 int pattern_match_n(const char *, const char *, size_t);
 enum pattern_result pattern_list(const char *, const char *);
 int pattern_address_check(const char *);
-enum pattern_result pattern_address_list(const struct acl_addr *,
-    const char *, const char *);
+enum pattern_result
+pattern_address_list(const struct acl_addr *, const char *, const char *);
 
 #endif

@@ -150,8 +150,10 @@ policy_login(const struct config *c, const struct config_session *s,
 	    !users_listed(c, s, CONFIG_KW_ALLOWUSERS, w))
 		return "user not listed in AllowUsers";
 	if ((g = group_listed(c, s, CONFIG_KW_DENYGROUPS, w)) != NULL) {
-		(void)snprintf(why, sizeof(why), "group \"%.64s\" listed in "
-		    "DenyGroups", g);
+		(void)snprintf(why, sizeof(why),
+		    "group \"%.64s\" listed in "
+		    "DenyGroups",
+		    g);
 		return why;
 	}
 	if (s->list_block[CONFIG_KW_ALLOWGROUPS] != -1 &&
@@ -197,8 +199,8 @@ policy_command(const struct config *c, const struct config_session *s,
 		e = strlen(echoes[i]);
 		if (n < e || strcmp(cmd + n - e, echoes[i]) != 0)
 			continue;
-		for (k = n - e; k > 0 && (cmd[k - 1] == ' ' ||
-		    cmd[k - 1] == '\t'); k--)
+		for (k = n - e;
+		     k > 0 && (cmd[k - 1] == ' ' || cmd[k - 1] == '\t'); k--)
 			;
 		saved = cmd[k];
 		cmd[k] = '\0';
@@ -212,23 +214,22 @@ policy_command(const struct config *c, const struct config_session *s,
 
 /* The limits and the command of a session the file allows. */
 static enum policy_verdict
-session_settings(struct policy_session *p, const struct passwd *pw,
-    char *cmd)
+session_settings(struct policy_session *p, const struct passwd *pw, char *cmd)
 {
 	const char *force = config_str(&p->cs, CONFIG_KW_FORCECOMMAND);
 	long n = config_num(&p->cs, CONFIG_KW_MAXSESSIONSPERUSER, 0);
 
-	p->lim.max_ms = config_num(&p->cs, CONFIG_KW_MAXSESSIONTIME, 0) *
-	    1000;
-	p->lim.end_with_shell = (int)config_num(&p->cs,
-	    CONFIG_KW_ENDWITHSHELL, 0);
+	p->lim.max_ms = config_num(&p->cs, CONFIG_KW_MAXSESSIONTIME, 0) * 1000;
+	p->lim.end_with_shell =
+	    (int)config_num(&p->cs, CONFIG_KW_ENDWITHSHELL, 0);
 	if (force != NULL) {
 		if ((p->cmd = strdup(force)) == NULL)
 			return POLICY_ERROR;
 		p->original = cmd;
 	}
-	if (n > 0 && (p->slot_fd = userslot_take(USERSLOT_DIR, pw->pw_uid,
-	    (unsigned int)n)) == -1) {
+	if (n > 0 &&
+	    (p->slot_fd = userslot_take(USERSLOT_DIR, pw->pw_uid,
+		 (unsigned int)n)) == -1) {
 		if (errno != EAGAIN) {
 			log_warn("MaxSessionsPerUser: %s", USERSLOT_DIR);
 			return POLICY_ERROR;
@@ -298,8 +299,8 @@ policy_env(const struct policy_session *p, char ***env)
 		return 0;
 	while ((t = config_next(p->c, &p->cs, CONFIG_KW_SETENV, &it)) != NULL) {
 		if (!command_env_allowed(t)) {
-			log_warnx("SetEnv %.*s: not allowed", (int)strcspn(t,
-			    "="), t);
+			log_warnx("SetEnv %.*s: not allowed",
+			    (int)strcspn(t, "="), t);
 			continue;
 		}
 		if (command_env_set(env, t) == -1)

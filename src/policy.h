@@ -28,19 +28,19 @@ struct policy_groups {
 struct policy_session {
 	const struct config *c;
 	struct config_session cs;
-	const char *why;	/* why refused, for the log */
-	char *cmd;		/* what runs: the client's, or ForceCommand */
-	const char *original;	/* the client's, when ForceCommand is set */
-	int slot_fd;		/* MaxSessionsPerUser's lock, or -1 */
+	const char *why;      /* why refused, for the log */
+	char *cmd;	      /* what runs: the client's, or ForceCommand */
+	const char *original; /* the client's, when ForceCommand is set */
+	int slot_fd;	      /* MaxSessionsPerUser's lock, or -1 */
 	struct relay_limits lim;
 };
 
 enum policy_verdict {
 	POLICY_OK,
-	POLICY_LOGIN,		/* refused by Allow/Deny: "Login incorrect." */
-	POLICY_COMMAND,		/* not in PermitCommand */
-	POLICY_BUSY,		/* MaxSessionsPerUser reached */
-	POLICY_ERROR		/* out of memory, no lock directory */
+	POLICY_LOGIN,	/* refused by Allow/Deny: "Login incorrect." */
+	POLICY_COMMAND, /* not in PermitCommand */
+	POLICY_BUSY,	/* MaxSessionsPerUser reached */
+	POLICY_ERROR	/* out of memory, no lock directory */
 };
 
 enum policy_verdict policy_session(struct policy_session *,
@@ -50,7 +50,7 @@ int policy_env(const struct policy_session *, char ***);
 int policy_groups_load(struct policy_groups *, const char *, gid_t);
 const char *policy_login(const struct config *, const struct config_session *,
     const struct config_who *);
-int policy_command(const struct config *, const struct config_session *,
-    char *);
+int
+policy_command(const struct config *, const struct config_session *, char *);
 
 #endif

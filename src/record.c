@@ -36,8 +36,11 @@ record_journal(const char *path)
 
 /* TCP states (the kernel's numbering, as in tcpi_state). */
 enum {
-	ST_FIN_WAIT2 = 5, ST_TIME_WAIT = 6, ST_CLOSE_WAIT = 8,
-	ST_LAST_ACK = 9, ST_CLOSING = 11
+	ST_FIN_WAIT2 = 5,
+	ST_TIME_WAIT = 6,
+	ST_CLOSE_WAIT = 8,
+	ST_LAST_ACK = 9,
+	ST_CLOSING = 11
 };
 
 /*
@@ -56,16 +59,18 @@ record_tcp(int fd, int active, struct record_io *io)
 
 	memset(&ti, 0, sizeof(ti));
 	memset(io, 0, sizeof(*io));
-	if (fd == -1 || getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) ==
-	    -1 || len < offsetof(struct tcp_info, tcpi_bytes_received) +
-	    sizeof(ti.tcpi_bytes_received))
+	if (fd == -1 ||
+	    getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1 ||
+	    len < offsetof(struct tcp_info, tcpi_bytes_received) +
+		    sizeof(ti.tcpi_bytes_received))
 		return;
 	st = ti.tcpi_state;
 	io->valid = 1;
 	io->in = ti.tcpi_bytes_received;
 	io->out = ti.tcpi_bytes_acked;
-	if (io->in > 0 && (st == ST_CLOSE_WAIT || st == ST_LAST_ACK ||
-	    st == ST_CLOSING || st == ST_TIME_WAIT))
+	if (io->in > 0 &&
+	    (st == ST_CLOSE_WAIT || st == ST_LAST_ACK || st == ST_CLOSING ||
+		st == ST_TIME_WAIT))
 		io->in--;
 	if (io->out > 0 && (st == ST_FIN_WAIT2 || st == ST_TIME_WAIT))
 		io->out--;
@@ -147,19 +152,21 @@ collect(struct fields *fs, const struct record *r, char *user, char *cmd,
 
 	fs->n = 0;
 	add(fs, "REXECD_EVENT", r->event);
-	add(fs, "REXECD_USER", escape_text(user, ESCAPE_LOG_SIZE, r->user,
-	    ESCAPE_LOG));
+	add(fs, "REXECD_USER",
+	    escape_text(user, ESCAPE_LOG_SIZE, r->user, ESCAPE_LOG));
 	if (r->uid != -1)
 		addf(fs, "REXECD_UID", "%ld", r->uid);
 	add(fs, "REXECD_FROM", r->host);
 	addf(fs, "REXECD_PORT", "%u", r->port);
-	add(fs, "REXECD_COMMAND", escape_text(cmd, ESCAPE_LOG_SIZE,
-	    r->cmd != NULL ? r->cmd : "", ESCAPE_LOG));
+	add(fs, "REXECD_COMMAND",
+	    escape_text(cmd, ESCAPE_LOG_SIZE, r->cmd != NULL ? r->cmd : "",
+		ESCAPE_LOG));
 	add_start(fs, &r->start);
 	addf(fs, "REXECD_DURATION", "%ld.%03ld", ms / 1000, ms % 1000);
 	if (r->reason != NULL)
-		add(fs, "REXECD_REASON", escape_text(reason, ESCAPE_LOG_SIZE,
-		    r->reason, ESCAPE_LOG));
+		add(fs, "REXECD_REASON",
+		    escape_text(reason, ESCAPE_LOG_SIZE, r->reason,
+			ESCAPE_LOG));
 	else
 		add_outcome(fs, r);
 }
@@ -186,10 +193,12 @@ text_of(char *buf, size_t size, const struct fields *fs)
 		key = fs->f[i].key + strlen("REXECD_");
 		for (k = 0; key[k] != '\0' && k + 1 < sizeof(lower); k++)
 			lower[k] = (char)(key[k] >= 'A' && key[k] <= 'Z' ?
-			    key[k] - 'A' + 'a' : key[k]);
+				key[k] - 'A' + 'a' :
+				key[k]);
 		lower[k] = '\0';
-		o += (size_t)snprintf(buf + o, size - o, quoted(fs->f[i].key) ?
-		    " %s=\"%s\"" : " %s=%s", lower, fs->f[i].value);
+		o += (size_t)snprintf(buf + o, size - o,
+		    quoted(fs->f[i].key) ? " %s=\"%s\"" : " %s=%s", lower,
+		    fs->f[i].value);
 	}
 	return o < size ? o : size - 1;
 }

@@ -59,8 +59,8 @@ reaped(pid_t cmd, int *status)
 
 /* The MaxSessionTime clock: TERM to the group at the limit, KILL later. */
 struct clock {
-	int64_t at;	/* next step (netio_now() ms), or NETIO_NEVER */
-	int stage;	/* 0: running, 1: TERM sent, 2: KILL sent */
+	int64_t at; /* next step (netio_now() ms), or NETIO_NEVER */
+	int stage;  /* 0: running, 1: TERM sent, 2: KILL sent */
 	long max_ms;
 };
 

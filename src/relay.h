@@ -10,13 +10,13 @@
 
 /* What rexecd.conf(5) says about this session's end. */
 struct relay_limits {
-	long max_ms;		/* MaxSessionTime; 0: none */
-	int end_with_shell;	/* EndWithShell */
+	long max_ms;	    /* MaxSessionTime; 0: none */
+	int end_with_shell; /* EndWithShell */
 };
 
 /* How the session went, for the session record. */
 struct relay_result {
-	int status;		/* the command's wait status; -1: never ran */
+	int status; /* the command's wait status; -1: never ran */
 	struct record_io io, err;
 };
 

@@ -312,11 +312,11 @@ file_option(void *arg, const char *kw, const char *val, unsigned int lineno,
 	if (cmdline_set[d - options_table] ||
 	    (d->unit == OPTIONS_LISTEN && stdin_socket))
 		return 0;
-	(void)snprintf(where, sizeof(where), "%s:%u: ", o->config_path,
-	    lineno);
+	(void)snprintf(where, sizeof(where), "%s:%u: ", o->config_path, lineno);
 	where_kw = kw;
 	if (d->unit == OPTIONS_FLAG)
-		*(int *)(void *)((char *)o + d->field) = strcmp(val, "yes") == 0;
+		*(int *)(void *)((char *)o + d->field) =
+		    strcmp(val, "yes") == 0;
 	else if ((e = options_set(o, d, val)) != OPTIONS_OK)
 		bad_option(d, val, e);
 	where[0] = '\0';
@@ -339,8 +339,8 @@ read_config(struct options *o, struct config *conf, const struct request *rq)
 	stdin_socket = getsockopt(0, SOL_SOCKET, SO_TYPE, &type, &len) == 0;
 	o->config_path = rq->file != NULL ? rq->file : REXECD_CONFIG;
 	file_opts = o;
-	if (config_load(conf, o->config_path, rq->file != NULL, file_option,
-		o, err, sizeof(err)) == -1) {
+	if (config_load(conf, o->config_path, rq->file != NULL, file_option, o,
+		err, sizeof(err)) == -1) {
 		(void)snprintf(where, sizeof(where), "%s", o->config_path);
 		option_exit("%s", err);
 	}

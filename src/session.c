@@ -49,9 +49,9 @@ struct session {
 	struct authpam pam;
 	struct passwd pw; /* our own copy of the account */
 	char *shell;
-	struct command command; /* the command's start, set up as root */
+	struct command command;	      /* the command's start, set up as root */
 	struct policy_session policy; /* what rexecd.conf says for it */
-	struct record rec;	      /* the session record, filled as it goes */
+	struct record rec; /* the session record, filled as it goes */
 };
 
 #define REFUSE_CLOSE_MS 1000 /* for a refused client to take the text */
@@ -347,7 +347,8 @@ phase_policy(struct session *s)
 		log_auth("%s refused for user \"%s\" from %s port %u: %s%s%s%s",
 		    c ? "command" : "session", s->user, s->peer.host,
 		    s->peer.port, s->policy.why, c ? ": \"" : "",
-		    c ? escape_text(cmd, sizeof(cmd), s->hs.cmd, ESCAPE_LOG) : "",
+		    c ? escape_text(cmd, sizeof(cmd), s->hs.cmd, ESCAPE_LOG) :
+			"",
 		    c ? "\"" : "");
 		session_record(s, "refused", s->policy.why);
 	}
@@ -415,7 +416,8 @@ user_main(struct session *s, const int report[2])
 
 	close(report[0]);
 	if (s->policy.slot_fd != -1)
-		close(s->policy.slot_fd); /* root's: the user cannot unlock it */
+		close(
+		    s->policy.slot_fd); /* root's: the user cannot unlock it */
 	user_prepare(s);
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
@@ -503,8 +505,9 @@ phase_pam_session(struct session *s)
 	s->command.sock = s->sock;
 	s->command.errfd = s->errfd;
 	s->command.env = command_env(&s->pw, s->shell, authpam_env(&s->pam));
-	if (s->command.env == NULL || policy_env(&s->policy,
-	    &s->command.env) == -1 || command_prepare(&s->command) != 0 ||
+	if (s->command.env == NULL ||
+	    policy_env(&s->policy, &s->command.env) == -1 ||
+	    command_prepare(&s->command) != 0 ||
 	    pipe2(report, O_CLOEXEC) == -1) {
 		log_warnx("user \"%s\": out of memory", s->user);
 		authpam_close(&s->pam);

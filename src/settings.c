@@ -2,10 +2,10 @@
  * settings.c: `in.rexecd -T`: every setting as a `keyword value` line,
  * in lower case as rexecd.conf(5) spells the keywords, after the
  * command line and the file (the options from options_table, so a new
- * option needs nothing here unless it has a new unit); with -C user=NAME,addr=ADDR the per-session
- * keywords as the Match blocks make them for that user (and the groups
- * the system gives them) and address.  Runs in the server's first
- * process, which then exits.
+ * option needs nothing here unless it has a new unit); with -C
+ * user=NAME,addr=ADDR the per-session keywords as the Match blocks make them
+ * for that user (and the groups the system gives them) and address.  Runs in
+ * the server's first process, which then exits.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -58,8 +58,8 @@ yesno(int v)
 static void
 penalty(FILE *f, const struct penalty_opts *p)
 {
-	static const char *const ev[PENALTY_NEVENTS] = { "authfail",
-		"noauth", "grace", "crash" };
+	static const char *const ev[PENALTY_NEVENTS] = { "authfail", "noauth",
+		"grace", "crash" };
 	int i;
 
 	if (p->off) {
@@ -69,8 +69,8 @@ penalty(FILE *f, const struct penalty_opts *p)
 	for (i = 0; i < PENALTY_NEVENTS; i++)
 		(void)fprintf(f, "%c%s:%g", i == 0 ? ' ' : ',', ev[i],
 		    (double)p->ms[i] / 1000);
-	(void)fprintf(f, ",min:%g,max:%g,table:%zu\n",
-	    (double)p->min_ms / 1000, (double)p->max_ms / 1000, p->table);
+	(void)fprintf(f, ",min:%g,max:%g,table:%zu\n", (double)p->min_ms / 1000,
+	    (double)p->max_ms / 1000, p->table);
 }
 
 /* One option of options_table, as `keyword value` lines. */
@@ -130,8 +130,7 @@ show_list(FILE *f, const struct config *c, const struct config_session *s,
 	char name[32];
 	size_t k;
 
-	for (k = 0; config_kw_name(kw)[k] != '\0' && k + 1 < sizeof(name);
-	    k++)
+	for (k = 0; config_kw_name(kw)[k] != '\0' && k + 1 < sizeof(name); k++)
 		name[k] = (char)(config_kw_name(kw)[k] | 0x20);
 	name[k] = '\0';
 	if (s->list_block[kw] == -1) {
@@ -146,8 +145,8 @@ show_list(FILE *f, const struct config *c, const struct config_session *s,
 		}
 		(void)fputs(" \"", f);
 		for (p = t; *p != '\0'; p++)
-			(void)fprintf(f, *p == '"' || *p == '\\' ? "\\%c" :
-			    "%c", *p);
+			(void)fprintf(f,
+			    *p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
 		(void)fputc('"', f);
 	}
 	(void)fputc('\n', f);
@@ -193,8 +192,8 @@ parse_who(char *spec, struct config_who *w, struct acl_addr *a)
 			w->addr_text = item + 5;
 			if (inet_pton(AF_INET, item + 5, &s4.sin_addr) == 1)
 				(void)acl_addr_from(a, (struct sockaddr *)&s4);
-			else if (inet_pton(AF_INET6, item + 5,
-			    &s6.sin6_addr) == 1)
+			else if (inet_pton(AF_INET6, item + 5, &s6.sin6_addr) ==
+			    1)
 				(void)acl_addr_from(a, (struct sockaddr *)&s6);
 			else
 				return -1;
@@ -226,8 +225,10 @@ settings_show(FILE *f, const struct options *o, const char *who)
 
 	if (who != NULL) {
 		if ((spec = strdup(who)) == NULL || parse_who(spec, &w, &a)) {
-			(void)fprintf(stderr, "in.rexecd: -C %s: expected "
-			    "user=NAME,addr=ADDR\n", who);
+			(void)fprintf(stderr,
+			    "in.rexecd: -C %s: expected "
+			    "user=NAME,addr=ADDR\n",
+			    who);
 			free(spec);
 			return 2;
 		}

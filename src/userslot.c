@@ -55,8 +55,8 @@ userslot_take(const char *dir, uid_t uid, unsigned int n)
 	for (i = 0; i < n; i++) {
 		(void)snprintf(path, sizeof(path), "%s/%lu.%u", dir,
 		    (unsigned long)uid, i);
-		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
-		    O_NOCTTY, 0600);
+		fd = open(path,
+		    O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
 		if (fd == -1)
 			return -1;
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)

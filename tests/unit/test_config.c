@@ -58,8 +58,9 @@ test_lexer(void **state)
 		if (r != lex[i].want)
 			fail_msg("\"%s\": %d, want %d", lex[i].line, r,
 			    lex[i].want);
-		if (r == 1 && (strcmp(kw, lex[i].kw) != 0 ||
-		    strcmp(arg, lex[i].arg) != 0))
+		if (r == 1 &&
+		    (strcmp(kw, lex[i].kw) != 0 ||
+			strcmp(arg, lex[i].arg) != 0))
 			fail_msg("\"%s\": [%s] [%s]", lex[i].line, kw, arg);
 	}
 }
@@ -95,8 +96,9 @@ test_tokens(void **state)
 		out[0] = '\0';
 		n = 0;
 		while ((r = config_token(&cur, &tok)) == 1)
-			(void)snprintf(out + strlen(out), sizeof(out) -
-			    strlen(out), "%s%s", n++ > 0 ? "|" : "", tok);
+			(void)snprintf(out + strlen(out),
+			    sizeof(out) - strlen(out), "%s%s",
+			    n++ > 0 ? "|" : "", tok);
 		if (r == -1)
 			(void)snprintf(out, sizeof(out), "ERR");
 		if (strcmp(out, toks[i].want) != 0)
@@ -164,20 +166,23 @@ static const struct {
 	{ "SetEnv =x\n", ":1: SetEnv: not NAME=VALUE" },
 	{ "SetEnv A=\"b c\n", ":1: SetEnv: bad quoting" },
 	{ "SetEnv A=\"b c\" \"C=d\"\n", "" },
-	{ "AllowUsers !bob\n", ":1: AllowUsers: negation is not supported "
+	{ "AllowUsers !bob\n",
+	    ":1: AllowUsers: negation is not supported "
 	    "here" },
 	{ "DenyUsers bob@10.0.0.1/8\n", ":1: DenyUsers: bad USER@ADDRESS" },
 	{ "DenyUsers @10.0.0.0/8\n", ":1: DenyUsers: bad USER@ADDRESS" },
 	{ "Match\n", ":1: Match: missing value" },
-	{ "Match User\n", ":1: Match: Match needs All, or criteria each "
+	{ "Match User\n",
+	    ":1: Match: Match needs All, or criteria each "
 	    "with a value" },
-	{ "Match Host x\n", ":1: Match: unknown Match criterion (User, "
+	{ "Match Host x\n",
+	    ":1: Match: unknown Match criterion (User, "
 	    "Group, Address or All)" },
 	{ "Match Address 10.0.0.0/33\n", ":1: Match: bad address list" },
-	{ "Match User a\nPamService x\n", ":2: PamService: not allowed in a "
+	{ "Match User a\nPamService x\n",
+	    ":2: PamService: not allowed in a "
 	    "Match block" },
-	{ "Match User a\nForceCommand /bin/true\nMatch All\nSetEnv A=b\n",
-	    "" },
+	{ "Match User a\nForceCommand /bin/true\nMatch All\nSetEnv A=b\n", "" },
 };
 
 static void
@@ -218,7 +223,8 @@ test_nul_byte(void **state)
 	assert_int_equal(write(fd, "PamService a\0b\n", 15), 15);
 	(void)close(fd);
 	assert_int_equal(config_load(&c, path, 1, option, NULL, err,
-	    sizeof(err)), -1);
+			     sizeof(err)),
+	    -1);
 	(void)snprintf(want, sizeof(want), "%s: contains a NUL byte", path);
 	assert_string_equal(err, want);
 	config_free(&c);
@@ -232,18 +238,24 @@ test_options_in_order(void **state)
 	struct config c;
 
 	(void)state;
-	assert_int_equal(load(&c, "pam-service one\nALLOWROOT=yes\n"
-	    "PamService \"two\"\n", path, err), 0);
-	assert_string_equal(applied, "pam-service=one;ALLOWROOT=yes;"
+	assert_int_equal(load(&c,
+			     "pam-service one\nALLOWROOT=yes\n"
+			     "PamService \"two\"\n",
+			     path, err),
+	    0);
+	assert_string_equal(applied,
+	    "pam-service=one;ALLOWROOT=yes;"
 	    "PamService=two;");
 	assert_int_equal(c.found, 1);
 	config_free(&c);
 	(void)unlink(path);
 	assert_int_equal(config_load(&c, path, 0, option, NULL, err,
-	    sizeof(err)), 0);
+			     sizeof(err)),
+	    0);
 	assert_int_equal(c.found, 0);
 	assert_int_equal(config_load(&c, path, 1, option, NULL, err,
-	    sizeof(err)), -1);
+			     sizeof(err)),
+	    -1);
 	config_free(&c);
 }
 
@@ -287,8 +299,7 @@ static const struct {
 	int endwithshell;
 	const char *force, *permit, *setenv;
 } views[] = {
-	{ "bob", NULL, "192.0.2.1", 60, 0, NULL, "uptime|ls *|id",
-	    "A=global" },
+	{ "bob", NULL, "192.0.2.1", 60, 0, NULL, "uptime|ls *|id", "A=global" },
 	{ "alice", NULL, "10.1.1.1", 5, 0, NULL, "uptime|ls *|id",
 	    "A=alice|B=x y" },
 	{ "alice", NULL, "192.0.2.1", 60, 0, NULL, "uptime|ls *|id",
@@ -321,17 +332,19 @@ test_match_view(void **state)
 	for (i = 0; i < nitems(views); i++) {
 		memset(&ss, 0, sizeof(ss));
 		if (inet_pton(AF_INET, views[i].addr,
-		    &((struct sockaddr_in *)&ss)->sin_addr) == 1)
+			&((struct sockaddr_in *)&ss)->sin_addr) == 1)
 			ss.ss_family = AF_INET;
 		else {
 			assert_int_equal(inet_pton(AF_INET6, views[i].addr,
-			    &((struct sockaddr_in6 *)&ss)->sin6_addr), 1);
+					     &((struct sockaddr_in6 *)&ss)
+						  ->sin6_addr),
+			    1);
 			ss.ss_family = AF_INET6;
 		}
 		assert_int_equal(acl_addr_from(&a, (struct sockaddr *)&ss), 0);
 		groups[0] = views[i].group;
 		w = (struct config_who){ views[i].user, groups,
-		    views[i].group != NULL, &a, views[i].addr };
+			views[i].group != NULL, &a, views[i].addr };
 		config_resolve(&c, &w, &s);
 		assert_int_equal(config_num(&s, CONFIG_KW_MAXSESSIONTIME, 0),
 		    views[i].time);
@@ -341,11 +354,14 @@ test_match_view(void **state)
 			assert_null(config_str(&s, CONFIG_KW_FORCECOMMAND));
 		else
 			assert_string_equal(config_str(&s,
-			    CONFIG_KW_FORCECOMMAND), views[i].force);
-		assert_string_equal(joined(&c, &s, CONFIG_KW_PERMITCOMMAND,
-		    buf, sizeof(buf)), views[i].permit);
+						CONFIG_KW_FORCECOMMAND),
+			    views[i].force);
+		assert_string_equal(joined(&c, &s, CONFIG_KW_PERMITCOMMAND, buf,
+					sizeof(buf)),
+		    views[i].permit);
 		assert_string_equal(joined(&c, &s, CONFIG_KW_SETENV, buf,
-		    sizeof(buf)), views[i].setenv);
+					sizeof(buf)),
+		    views[i].setenv);
 		assert_string_equal(config_str(&s, CONFIG_KW_PATH),
 		    "/opt/bin:/usr/bin");
 		assert_null(config_str(&s, CONFIG_KW_ALLOWUSERS));

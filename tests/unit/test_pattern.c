@@ -21,30 +21,18 @@ static const struct {
 	const char *s, *pat;
 	int want;
 } wild[] = {
-	{ "alice", "alice", 1 },
-	{ "alice", "alic", 0 },
-	{ "alic", "alice", 0 },
-	{ "alice", "a*", 1 },
-	{ "alice", "*e", 1 },
-	{ "alice", "*", 1 },
-	{ "", "*", 1 },
-	{ "", "", 1 },
-	{ "a", "", 0 },
-	{ "", "?", 0 },
-	{ "alice", "a?ice", 1 },
-	{ "alice", "a??ce", 1 },
-	{ "alice", "a???ce", 0 },
-	{ "alice", "*l*c*", 1 },
-	{ "alice", "*x*", 0 },
-	{ "abcabd", "*abd", 1 },
+	{ "alice", "alice", 1 }, { "alice", "alic", 0 }, { "alic", "alice", 0 },
+	{ "alice", "a*", 1 }, { "alice", "*e", 1 }, { "alice", "*", 1 },
+	{ "", "*", 1 }, { "", "", 1 }, { "a", "", 0 }, { "", "?", 0 },
+	{ "alice", "a?ice", 1 }, { "alice", "a??ce", 1 },
+	{ "alice", "a???ce", 0 }, { "alice", "*l*c*", 1 },
+	{ "alice", "*x*", 0 }, { "abcabd", "*abd", 1 },
 	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", "*a*a*a*a*a*a*a*b", 1 },
 	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "*a*a*a*a*a*a*a*b", 0 },
-	{ "uptime", "uptime", 1 },
-	{ "uptime; rm -rf /", "uptime", 0 },
-	{ "ls -l /tmp", "ls *", 1 },
-	{ "ls", "ls *", 0 },
-	{ "Alice", "alice", 0 },	/* case matters */
-	{ "a*c", "a\\*c", 0 },		/* no escapes: \ is itself */
+	{ "uptime", "uptime", 1 }, { "uptime; rm -rf /", "uptime", 0 },
+	{ "ls -l /tmp", "ls *", 1 }, { "ls", "ls *", 0 },
+	{ "Alice", "alice", 0 }, /* case matters */
+	{ "a*c", "a\\*c", 0 },	 /* no escapes: \ is itself */
 };
 
 static void
@@ -69,7 +57,7 @@ static const struct {
 	{ "alice", "*,!alice", PATTERN_NEGATED },
 	{ "alice", "!alice,*", PATTERN_NEGATED },
 	{ "bob", "*,!alice", PATTERN_MATCH },
-	{ "bob", "!alice", PATTERN_NONE },	/* negation alone never matches */
+	{ "bob", "!alice", PATTERN_NONE }, /* negation alone never matches */
 	{ "alice", "!a*", PATTERN_NEGATED },
 	{ "alice", ",,alice,", PATTERN_MATCH },
 	{ "alice", "!", PATTERN_NONE },
@@ -149,9 +137,9 @@ static const struct {
 	{ "10.0.0.0/8", 0 },
 	{ "10.0.0.0/8,!10.1.0.0/16,::1", 0 },
 	{ "10.*", 0 },
-	{ "10.0.0.1/8", -1 },	/* host bits set */
+	{ "10.0.0.1/8", -1 }, /* host bits set */
 	{ "10.0.0.0/33", -1 },
-	{ "host.example", -1 },	/* no names: rexecd does no DNS */
+	{ "host.example", -1 }, /* no names: rexecd does no DNS */
 	{ "10.0.0.0/8,", -1 },
 	{ "!", -1 },
 	{ "", -1 },

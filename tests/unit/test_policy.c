@@ -48,17 +48,17 @@ static const struct {
 } commands[] = {
 	{ "uptime", 1 },
 	{ "uptime ", 0 },
-	{ "uptime;echo XXRETCODE:$?", 1 },		/* pdsh */
-	{ "uptime ; echo XXRETCODE: $?", 1 },		/* clush */
+	{ "uptime;echo XXRETCODE:$?", 1 },    /* pdsh */
+	{ "uptime ; echo XXRETCODE: $?", 1 }, /* clush */
 	{ "uptime  \t; echo XXRETCODE: $?", 1 },
 	{ "uptime; echo XXRETCODE: $?", 1 },
-	{ ";echo XXRETCODE:$?", 0 },			/* the echo alone */
+	{ ";echo XXRETCODE:$?", 0 }, /* the echo alone */
 	{ "id;echo XXRETCODE:$?", 0 },
 	{ "uptime;echo XXRETCODE:$?;echo XXRETCODE:$?", 0 },
-	{ "uptime ; echo XXRETCODE: $? ", 0 },		/* not at the end */
+	{ "uptime ; echo XXRETCODE: $? ", 0 }, /* not at the end */
 	{ "uptime;echo XXRETCODE:$?; id", 0 },
 	{ "ls -l /tmp", 1 },
-	{ "ls -l /tmp; id", 1 },	/* `*` takes anything: the admin's call */
+	{ "ls -l /tmp; id", 1 }, /* `*` takes anything: the admin's call */
 	{ "lsx", 0 },
 	{ "echo \"a b\"", 1 },
 	{ "", 0 },
@@ -74,7 +74,8 @@ test_permit_command(void **state)
 	size_t i;
 
 	(void)state;
-	parse(&c, "PermitCommand uptime \"ls *\"\n"
+	parse(&c,
+	    "PermitCommand uptime \"ls *\"\n"
 	    "PermitCommand \"echo \\\"a b\\\"\"\n");
 	config_resolve(&c, &w, &s);
 	for (i = 0; i < nitems(commands); i++) {
@@ -93,12 +94,11 @@ test_permit_command(void **state)
 	config_free(&c);
 }
 
-static const char login_file[] =
-    "DenyUsers mallory eve@10.0.0.0/8,192.0.2.1\n"
-    "AllowUsers alice bob@127.0.0.0/8 eve c?rol\n"
-    "DenyGroups banned\n"
-    "Match Address 192.0.2.0/24\n"
-    "  AllowGroups op*\n";
+static const char login_file[] = "DenyUsers mallory eve@10.0.0.0/8,192.0.2.1\n"
+				 "AllowUsers alice bob@127.0.0.0/8 eve c?rol\n"
+				 "DenyGroups banned\n"
+				 "Match Address 192.0.2.0/24\n"
+				 "  AllowGroups op*\n";
 
 static const struct {
 	const char *user, *group, *addr, *why;
@@ -133,19 +133,19 @@ test_login(void **state)
 	parse(&c, login_file);
 	for (i = 0; i < nitems(logins); i++) {
 		assert_int_equal(inet_pton(AF_INET, logins[i].addr,
-		    &sin.sin_addr), 1);
+				     &sin.sin_addr),
+		    1);
 		assert_int_equal(acl_addr_from(&a, (struct sockaddr *)&sin), 0);
 		groups[0] = logins[i].group;
 		w = (struct config_who){ logins[i].user, groups, 1, &a,
-		    logins[i].addr };
+			logins[i].addr };
 		config_resolve(&c, &w, &s);
 		why = policy_login(&c, &s, &w);
 		if ((why == NULL) != (logins[i].why == NULL) ||
 		    (why != NULL && strcmp(why, logins[i].why) != 0))
 			fail_msg("%s/%s@%s: [%s], want [%s]", logins[i].user,
-			    logins[i].group, logins[i].addr,
-			    why ? why : "ok", logins[i].why ? logins[i].why :
-			    "ok");
+			    logins[i].group, logins[i].addr, why ? why : "ok",
+			    logins[i].why ? logins[i].why : "ok");
 	}
 	config_free(&c);
 }
