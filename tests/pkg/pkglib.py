@@ -15,9 +15,10 @@ from rexectest.paths import ROOT, VERSION  # noqa: F401 (for the tests)
 PKG_B = pathlib.Path(os.environ.get("REXECD_PKG_B", ROOT / "build" / "pkg"))
 EXAMPLES = "/usr/share/doc/rexecd/examples"
 BINARIES = {"/usr/sbin/in.rexecd", "/usr/bin/rexec"}
-MANPAGES = {"/usr/share/man/man8/in.rexecd.8", "/usr/share/man/man1/rexec.1"}
+MANPAGES = {"/usr/share/man/man8/in.rexecd.8", "/usr/share/man/man1/rexec.1",
+            "/usr/share/man/man5/rexecd.conf.5"}
 CONFFILES = {"/etc/pam.d/rexec", "/etc/default/rexecd",
-             "/etc/fail2ban/filter.d/rexecd.conf"}
+             "/etc/fail2ban/filter.d/rexecd.conf", "/etc/rexecd.conf"}
 
 
 def run(*cmd, **kw):
