@@ -13,8 +13,10 @@ import subprocess
 
 import pytest
 
-from conftest import (REXEC, RUN_TIMEOUT, client_env, free_port, ours_argv,
-                      wait_for_line, OURS)
+from rexectest.client import RUN_TIMEOUT, client_env
+from rexectest.paths import REXEC, SERVER
+from rexectest.server import Server, server_argv
+from rexectest.wire import free_port
 
 HOSTS = ["127.0.0.2", "127.0.0.3"]
 REFUSED = "Command not permitted: access denied."
@@ -22,26 +24,20 @@ REFUSED = "Command not permitted: access denied."
 
 @pytest.fixture(scope="module")
 def pair(user, pam_service, tmp_path_factory):
-    """Our server on HOSTS with the PermitCommand file; yields the port."""
-    if not OURS.exists():
-        pytest.skip(f"{OURS} is not built yet")
+    """Our server on HOSTS with the PermitCommand file; yields the port
+    and the directory of the logs (HOST.log)."""
+    if not SERVER.exists():
+        pytest.skip(f"{SERVER} is not built yet")
     tmp = tmp_path_factory.mktemp("permit")
     conf = tmp / "rexecd.conf"
     conf.write_text('PermitCommand "echo ok *" uptime\n')
     port = free_port(HOSTS[0])
-    procs = []
-    for h in HOSTS:
-        out = tmp / f"{h}.out"
-        with open(out, "wb") as o, open(tmp / f"{h}.log", "wb") as e:
-            procs.append(subprocess.Popen(
-                [*ours_argv(pam_service), "-f", str(conf), "-l",
-                 f"{h}:{port}"], stdin=subprocess.DEVNULL, stdout=o,
-                stderr=e))
-        wait_for_line(out, r"^in\.rexecd: listening on ", procs[-1])
+    servers = [Server(server_argv(pam_service.name, "-f", str(conf)), tmp,
+                      host=h, port=port, logpath=tmp / f"{h}.log")
+               for h in HOSTS]
     yield port, tmp
-    for p in procs:
-        p.terminate()
-        p.wait(10)
+    for s in servers:
+        s.stop()
 
 
 @pytest.fixture

@@ -7,16 +7,14 @@ command saw, and the log.
 """
 import os
 import re
-import time
-
 import subprocess
+import time
 
 import pytest
 
-from conftest import SERVER
-from rexeclib import Conn, rexec
+from rexectest.paths import SERVER
+from rexectest.wire import LOGIN_INCORRECT, Conn, rexec
 
-LOGIN_INCORRECT = b"\x01Login incorrect.\n"
 NOT_PERMITTED = b"\x01Command not permitted: access denied.\n"
 TRY_AGAIN = b"\x01Try again.\n"
 
@@ -35,7 +33,7 @@ def conf_server(make_server, tmp_path):
 def rexec_from(source, server, user, command):
     """One session from the address source (127.x), without a stderr
     channel."""
-    with Conn(server.host, server.port, bind=source) as c:
+    with Conn(server.host, server.port, source=source) as c:
         c.send(b"\0")
         c.send_creds(user.name, user.password, command)
         return c.read_all()
