@@ -7,7 +7,7 @@
 # tests src/<mod>.c, seeds in fuzz/corpus/<mod>/).  Seeds named long-* are
 # slow: they are replayed but not fuzzed.
 FUZZ_TARGETS = proto config
-$(B)/fuzz/fuzz_config: $(addprefix $(B)/fuzz/,config_match.o pattern.o acl.o)
+$(B)/fuzz/fuzz_config: $(addprefix $(B)/fuzz/,config_match.o pattern.o acl.o num.o)
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 60
