@@ -341,14 +341,13 @@ phase_policy(struct session *s)
 	if (v == POLICY_LOGIN)
 		refuse_login(s, s->policy.why);
 	c = v == POLICY_COMMAND;
+	(void)escape_text(cmd, sizeof(cmd), c ? s->hs.cmd : "", ESCAPE_LOG);
 	if (v == POLICY_ERROR)
 		log_warnx("user \"%s\": policy: out of memory", s->user);
 	else {
 		log_auth("%s refused for user \"%s\" from %s port %u: %s%s%s%s",
 		    c ? "command" : "session", s->user, s->peer.host,
-		    s->peer.port, s->policy.why, c ? ": \"" : "",
-		    c ? escape_text(cmd, sizeof(cmd), s->hs.cmd, ESCAPE_LOG) :
-			"",
+		    s->peer.port, s->policy.why, c ? ": \"" : "", cmd,
 		    c ? "\"" : "");
 		session_record(s, "refused", s->policy.why);
 	}
