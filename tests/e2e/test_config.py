@@ -312,8 +312,12 @@ def test_show_settings(tmp_path):
                  "maxsessiontime 60", 'permitcommand uptime "ls *"',
                  "forcecommand none", "endwithshell no", "path default",
                  "allowusers none", "setenv none", "maxsessionsperuser 0",
-                 "logingracetime 30", "maxstartups 64:30:256"]:
+                 "logingracetime 30"]:
         assert want in lines, want
+    # every option of the table has its line, defaults included
+    for kw in ["debug", "maxstartups", "persourcemax", "maxsessions",
+               "penalty", "connecttimeout", "allowlowports"]:
+        assert [ln for ln in lines if ln.startswith(kw + " ")], kw
     r = server_cmd("-f", str(f), "-T", "-C", "user=alice,addr=127.0.0.9")
     lines = r.stdout.splitlines()
     assert "forcecommand /usr/bin/menu --safe" in lines
