@@ -144,17 +144,15 @@ def test_max_session_time(conf_server, user):
     """MaxSessionTime 2 ends `sleep 30` and what it started, and says so
     on the client's stderr."""
     s = conf_server("MaxSessionTime 2\n")
-    t0 = time.monotonic()
+    # the read gives up after 25 s: sleep 30 cannot have run out its time
     r = rexec(s.host, s.port, user.name, user.password,
               "sleep 30 & echo $!; sleep 30", errchan=True, timeout=25)
-    took = time.monotonic() - t0
     assert r.status == b"\x00"
     assert r.stderr == (b"in.rexecd: session time limit (2 s) reached: "
                         b"command ended\n")
     bg = int(r.output)
     assert not os.path.exists(f"/proc/{bg}") or \
         open(f"/proc/{bg}/stat").read().split()[2] == "Z"
-    assert took < 20  # a guard: sleep 30 did not run out its time
     assert s.wait_log("session-record event=end")
     assert re.search(r"session-record event=end .* signal=15 in=\d+ "
                      r"out=\d+ channels=2 err_in=0 err_out=\d+\n", s.log)
@@ -268,15 +266,16 @@ def test_record_to_the_journal(conf_server, user, tmp_path, make_server):
 
 def test_end_with_shell(conf_server, user):
     """EndWithShell yes: the session ends with the shell although a
-    background job still holds the connections."""
+    background job still holds the connections; the job is still running
+    when the client has its end."""
     s = conf_server("EndWithShell yes\nMaxSessionTime 20\n")
-    t0 = time.monotonic()
     r = rexec(s.host, s.port, user.name, user.password,
-              "sleep 15 & echo started", errchan=True, timeout=30)
-    assert (r.status, r.output) == (b"\x00", b"started\n")
-    assert time.monotonic() - t0 < 10  # a guard, not a measurement
-
-
+              "sleep 15 & echo $!", errchan=True, timeout=12)
+    assert r.status == b"\x00"
+    job = int(r.output)
+    with open(f"/proc/{job}/stat") as f:
+        fields = f.read().split()
+    assert fields[1] == "(sleep)" and fields[2] in "SR"
 def server_cmd(*args):
     return subprocess.run([str(SERVER), *args], capture_output=True,
                           text=True, timeout=30)
