@@ -14,6 +14,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "cloexec.h"
 #include "netio.h"
 #include "proto.h"
 #include "command.h"
@@ -140,7 +141,9 @@ report_failure(int fd, const char *shell, int err)
  * What posix_spawn() is to do in the command's process before it
  * execs, set up once the sockets are known (in the root process, before
  * the user's process is forked: the descriptor actions are allocated).
- * Returns 0 or an error number.
+ * Every descriptor above 2 is made close-on-exec here, so the command
+ * gets only the three that the actions put there.  Returns 0 or an
+ * error number.
  */
 int
 command_prepare(struct command *c)
@@ -150,6 +153,7 @@ command_prepare(struct command *c)
 
 	sigfillset(&all);
 	sigemptyset(&none);
+	cloexec_from(3);
 	if ((rc = posix_spawn_file_actions_init(&c->fa)) != 0)
 		return rc;
 	if ((rc = posix_spawnattr_init(&c->at)) != 0) {
@@ -160,7 +164,6 @@ command_prepare(struct command *c)
 	    (rc = posix_spawn_file_actions_adddup2(&c->fa, c->sock, 1)) ||
 	    (rc = posix_spawn_file_actions_adddup2(&c->fa,
 		 c->errfd != -1 ? c->errfd : c->sock, 2)) ||
-	    (rc = posix_spawn_file_actions_addclosefrom_np(&c->fa, 3)) ||
 	    (rc = posix_spawnattr_setflags(&c->at,
 		 POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF |
 		     POSIX_SPAWN_SETSIGMASK)) ||

@@ -32,6 +32,7 @@
 #include "connlimit.h"
 #include "hashtab.h"
 #include "num.h"
+#include "rnd.h"
 
 #define NONE CONNLIMIT_NONE
 
@@ -246,7 +247,7 @@ early_drop(void)
 		return 0;
 	p = lc->rate +
 	    (100 - lc->rate) * (unauth - lc->start) / (lc->full - lc->start);
-	return arc4random_uniform(100) < p;
+	return rnd_uniform(100) < p;
 }
 
 /*

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "hashtab.h"
+#include "rnd.h"
 
 /* A left rotation of a 64-bit word. */
 static uint64_t
@@ -93,8 +94,8 @@ hashtab_init(struct hashtab *t, uint32_t max)
 	t->free_head = 0;
 	t->max = max;
 	t->mask = slots - 1;
-	arc4random_buf(&t->k0, sizeof(t->k0));
-	arc4random_buf(&t->k1, sizeof(t->k1));
+	rnd_bytes(&t->k0, sizeof(t->k0));
+	rnd_bytes(&t->k1, sizeof(t->k1));
 	return 0;
 }
 

@@ -1,0 +1,12 @@
+/* rnd.h: uniform random numbers from the kernel (getrandom), buffered. */
+#ifndef RND_H
+#define RND_H
+
+#include <stdint.h>
+
+#include <stddef.h>
+
+uint32_t rnd_uniform(uint32_t);
+void rnd_bytes(void *, size_t);
+
+#endif
