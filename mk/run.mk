@@ -3,5 +3,5 @@ RUN_ADDR ?= 127.0.0.1:5120
 
 run: deps all
 	@echo "in.rexecd on $(RUN_ADDR), PAM service 'rexec' (Ctrl-C stops it)."
-	@echo "Try:  $(B)/rexec -p $(lastword $(subst :, ,$(RUN_ADDR))) -l USER $(firstword $(subst :, ,$(RUN_ADDR))) id"
+	@echo 'Try:  $(B)/rexec -p $(lastword $(subst :, ,$(RUN_ADDR))) -l "$$(id -un)" $(firstword $(subst :, ,$(RUN_ADDR))) id'
 	$(B)/in.rexecd -d -l $(RUN_ADDR) $(RUN_FLAGS)
