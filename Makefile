@@ -35,6 +35,17 @@ $(B)/in.rexecd: $(SERVER:%=$(B)/%.o)
 $(B):
 	mkdir -p $@
 
+# The server needs the PAM headers: without them, say what to install
+# rather than let the compiler stop at security/pam_appl.h.
+$(SERVER:%=$(B)/%.o): | $(B)/pam-headers
+$(B)/pam-headers: | $(B)
+	@printf '#include <security/pam_appl.h>\n' | \
+		$(CC) $(ALL_CFLAGS) -E -o /dev/null - 2>/dev/null || { \
+		echo "make: the PAM headers (security/pam_appl.h) are missing:" \
+			"run make deps as root, or install libpam0g-dev (Debian," \
+			"Ubuntu) or pam-devel (RHEL, Fedora, SUSE)" >&2; exit 1; }
+	@touch $@
+
 include mk/*.mk
 
 check: deps-test all
