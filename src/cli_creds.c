@@ -1,11 +1,13 @@
 /*
  * cli_creds.c: the user name and the password rexec(1) sends.
  *
- * User: -l, else the login of the ~/.netrc entry for the host, else the
- * local login name.  Password, first source that has one:
- * --password-file, $REXEC_PASSWORD, ~/.netrc (only from a file that is
- * ours and mode 0600), a prompt on the terminal with echo off (only when
- * stdin is a terminal).  Never from the command line.
+ * User: -l, else $REXEC_USER, else the login of the ~/.netrc entry for
+ * the host, else the local login name.  Password, first source that has
+ * one: --password-file, $REXEC_PASSWORD, $REXEC_PASS, ~/.netrc (only
+ * from a file that is ours and mode 0600), a prompt on the terminal with
+ * echo off (only when stdin is a terminal).  Never from the command
+ * line.  (REXEC_USER and REXEC_PASS are the variables of the rexec
+ * client in RHEL's rsh package.)
  */
 #include <sys/stat.h>
 
@@ -220,13 +222,29 @@ set_field(char *dst, size_t max, const char *s, const char *what)
 	return 0;
 }
 
-/* The user name: -l, the .netrc login, or the local login name. */
+/* A variable from the environment, NULL when unset or empty. */
+static const char *
+env_value(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/* The user name asked for: -l, else $REXEC_USER; NULL if neither. */
+static const char *
+wanted_user(const struct cli_opts *o)
+{
+	return o->user != NULL ? o->user : env_value("REXEC_USER");
+}
+
+/* The user name: -l or $REXEC_USER, the .netrc login, the local name. */
 static int
 pick_user(const struct cli_opts *o, const struct cli_netrc *n,
     struct cli_creds *c)
 {
 	struct passwd *pw;
-	const char *user = o->user;
+	const char *user = wanted_user(o);
 
 	if (user == NULL && n->found && n->has_login)
 		user = n->login;
@@ -250,13 +268,14 @@ static int
 pick_pass(const struct cli_opts *o, const struct cli_netrc *n,
     const char *netrc, struct cli_creds *c)
 {
-	const char *env = getenv("REXEC_PASSWORD");
+	const char *var = "REXEC_PASSWORD", *env = env_value(var);
 
 	if (o->passfile != NULL)
 		return read_passfile(o->passfile, c->pass, sizeof(c->pass));
-	if (env != NULL && *env != '\0')
-		return set_field(c->pass, sizeof(c->pass) - 1, env,
-		    "REXEC_PASSWORD");
+	if (env == NULL)
+		env = env_value(var = "REXEC_PASS");
+	if (env != NULL)
+		return set_field(c->pass, sizeof(c->pass) - 1, env, var);
 	if (n->found && n->has_pass) {
 		if (n->insecure != NULL) {
 			cli_msg_warnx("%s: %s, refusing its password", netrc,
@@ -289,7 +308,7 @@ cli_creds_get(const struct cli_opts *o, struct cli_creds *c)
 	memset(&n, 0, sizeof(n));
 	if (netrc_path(netrc, sizeof(netrc)) == -1)
 		strcpy(netrc, ".netrc");
-	else if (cli_netrc_find(netrc, o->host, o->user, &n) == -1)
+	else if (cli_netrc_find(netrc, o->host, wanted_user(o), &n) == -1)
 		goto out;
 	if (pick_user(o, &n, c) == -1 || pick_pass(o, &n, netrc, c) == -1)
 		goto out;

@@ -22,7 +22,7 @@
 #define REXECD_VERSION "unknown"
 #endif
 
-enum { OPT_HELP = 256, OPT_VERSION, OPT_PASSFILE };
+enum { OPT_HELP = 256, OPT_VERSION, OPT_PASSFILE, OPT_OLD };
 
 static const char usage_text[] =
     "usage: rexec [-nNS] [-4 | -6] [-l user] [-p port] [-t seconds]\n"
@@ -45,8 +45,10 @@ static const char help_text[] =
     "                  take the password from the first line of file\n"
     "  --help, --version\n"
     "\n"
+    "User: -l, $REXEC_USER, the ~/.netrc login, the local login name.\n"
     "Password sources, first found: --password-file, $REXEC_PASSWORD,\n"
-    "~/.netrc (mode 0600 only), a prompt when stdin is a terminal.\n"
+    "$REXEC_PASS, ~/.netrc (mode 0600 only), a prompt when stdin is a\n"
+    "terminal.  -p is the port, never the password.\n"
     "\n"
     "Exit status: 0 success (with -S: the remote status), 1 refused by\n"
     "the server, 2 usage error or no usable credentials, 3 connection,\n"
@@ -61,23 +63,76 @@ usage(const char *why)
 	exit(CLI_EXIT_USAGE);
 }
 
+/*
+ * What the options of the two historical Linux clients are here: the
+ * rexec of RHEL's rsh package and GNU inetutils' rexec (see the table in
+ * rexec(1)).  Their -l, -4 and -6 are the same here; -n and -p are not.
+ */
+static const struct {
+	const char *opt, *hint;
+} old_options[] = {
+	{ "-a", "no stderr channel (RHEL) is -N here" },
+	{ "-c", "not available here: stdin's end is always passed on" },
+	{ "-d", "not available here" },
+	{ "-h", "is --help here; the host is the first operand" },
+	{ "-s", "no signal forwarding (RHEL): -N, or -n" },
+	{ "-e", "not available here: the system picks the stderr port" },
+	{ "-P", "the port (inetutils) is -p here" },
+	{ "-u", "the user (inetutils) is -l here" },
+	{ "--user", "is -l here" },
+	{ "--password", "see --password-file, REXEC_PASS and ~/.netrc" },
+	{ "--host", "the host is the first operand here" },
+	{ "--port", "is -p here" },
+	{ "--noerr", "is -N here" },
+	{ "--error", "not available here: the system picks the stderr port" },
+	{ "--ipany", "the default here" },
+	{ "--ipv4", "is -4 here" },
+	{ "--ipv6", "is -6 here" },
+};
+
+/* For an option of a historical client: what to use here, or NULL. */
+static const char *
+old_option_hint(const char *opt)
+{
+	size_t i, n = strcspn(opt, "=");
+
+	for (i = 0; i < sizeof(old_options) / sizeof(old_options[0]); i++)
+		if (strlen(old_options[i].opt) == n &&
+		    strncmp(old_options[i].opt, opt, n) == 0)
+			return old_options[i].hint;
+	return NULL;
+}
+
 /* Reports an unknown option or a missing argument, then exits. */
 static _Noreturn void
 bad_option(int ch, const char *word)
 {
 	char opt[3] = { '-', (char)optopt, '\0' };
-	int is_long = optopt == 0 || optopt >= OPT_HELP;
+	int is_long = ch == OPT_OLD || optopt == 0 || optopt >= OPT_HELP;
+	const char *hint;
 
 	if (ch == ':')
 		cli_msg_warnx("%s: needs an argument", is_long ? word : opt);
 	else if (!is_long)
 		cli_msg_warnx("%s: unknown option", opt);
-	else if (optopt != 0)
+	else if (optopt != 0 && ch != OPT_OLD)
 		cli_msg_warnx("%s: takes no argument", word);
 	else
-		cli_msg_warnx("%s: unknown option", word);
+		cli_msg_warnx("%.*s: unknown option", (int)strcspn(word, "="),
+		    word);
+	if (ch != ':' && (hint = old_option_hint(is_long ? word : opt)) != NULL)
+		cli_msg_warnx("%.*s of the older rexec clients: %s",
+		    (int)strcspn(is_long ? word : opt, "="),
+		    is_long ? word : opt, hint);
 	usage(NULL);
 }
+
+/* Scripts for the older clients give the password with -p. */
+#define NOT_A_PORT                                                             \
+	"-p: not a port number (1-65535) or TCP service name.  -p is the "     \
+	"port here, not the password (as in older rexec clients): give the "   \
+	"password with --password-file FILE, REXEC_PASS in the environment, "  \
+	"~/.netrc, or at the prompt"
 
 /* Turns -p's argument (a number or a TCP service name) into digits. */
 static const char *
@@ -89,10 +144,10 @@ port_arg(const char *s)
 
 	if (*s >= '0' && *s <= '9') {
 		if (num_port(s, &v) == -1)
-			usage("-p: not a port number (1-65535)");
+			usage(NOT_A_PORT);
 	} else {
 		if ((se = getservbyname(s, "tcp")) == NULL)
-			usage("-p: unknown service name");
+			usage(NOT_A_PORT);
 		v = ntohs((unsigned short)se->s_port);
 	}
 	(void)snprintf(buf, sizeof(buf), "%u", v);
@@ -180,6 +235,17 @@ parse_args(int argc, char **argv, struct cli_opts *o)
 						      OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "password-file", required_argument, NULL, OPT_PASSFILE },
+		/* GNU inetutils' options: named, so that no abbreviation
+		 * of ours (--password for --password-file) takes them */
+		{ "password", optional_argument, NULL, OPT_OLD },
+		{ "user", optional_argument, NULL, OPT_OLD },
+		{ "host", optional_argument, NULL, OPT_OLD },
+		{ "port", optional_argument, NULL, OPT_OLD },
+		{ "noerr", optional_argument, NULL, OPT_OLD },
+		{ "error", optional_argument, NULL, OPT_OLD },
+		{ "ipany", optional_argument, NULL, OPT_OLD },
+		{ "ipv4", optional_argument, NULL, OPT_OLD },
+		{ "ipv6", optional_argument, NULL, OPT_OLD },
 		{ NULL, 0, NULL, 0 } };
 	int ch;
 

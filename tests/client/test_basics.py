@@ -123,6 +123,12 @@ def test_help_lists_every_option(rexec):
         assert opt in r.out
 
 
+# Scripts for the older clients give the password with -p.
+NOT_A_PORT = (b"-p: not a port number (1-65535) or TCP service name.  -p is "
+              b"the port here, not the password (as in older rexec "
+              b"clients): give the password with --password-file FILE, "
+              b"REXEC_PASS in the environment, ~/.netrc, or at the prompt")
+
 USAGE = (b"usage: rexec [-nNS] [-4 | -6] [-l user] [-p port] [-t seconds]\n"
          b"             [--password-file file] host command [arg ...]\n")
 
@@ -131,9 +137,10 @@ USAGE = (b"usage: rexec [-nNS] [-4 | -6] [-l user] [-p port] [-t seconds]\n"
     ([], b"no host"),
     (["host"], b"no command"),
     (["", "true"], b"empty host name"),
-    (["-p", "0", "h", "true"], b"-p: not a port number (1-65535)"),
-    (["-p", "65536", "h", "true"], b"-p: not a port number (1-65535)"),
-    (["-p", "nosuchservice", "h", "true"], b"-p: unknown service name"),
+    (["-p", "0", "h", "true"], NOT_A_PORT),
+    (["-p", "65536", "h", "true"], NOT_A_PORT),
+    (["-p", "nosuchservice", "h", "true"], NOT_A_PORT),
+    (["-p", "Secret-pw1", "h", "true"], NOT_A_PORT),
     (["-t", "x", "h", "true"], b"-t: not a number of seconds (0-86400)"),
     (["-t", "-1", "h", "true"], b"-t: not a number of seconds (0-86400)"),
     (["-4", "-6", "h", "true"], b"-4 and -6 exclude each other"),
@@ -154,6 +161,37 @@ def test_usage_errors(rexec, args, why):
 def test_bad_options(rexec, args, why):
     r = rexec(*args)
     assert (r.rc, r.out, r.err) == (2, b"", b"rexec: " + why + b"\n" + USAGE)
+
+
+@pytest.mark.parametrize("args,hint", [
+    (["-a"], b"-a of the older rexec clients: no stderr channel (RHEL) is "
+             b"-N here"),
+    (["-u", "bob"], b"-u of the older rexec clients: the user (inetutils) "
+                    b"is -l here"),
+    (["-P", "512"], b"-P of the older rexec clients: the port (inetutils) "
+                    b"is -p here"),
+    (["-h"], b"-h of the older rexec clients: is --help here; the host is "
+             b"the first operand"),
+    (["--user=bob"], b"--user of the older rexec clients: is -l here"),
+    (["--noerr"], b"--noerr of the older rexec clients: is -N here"),
+])
+def test_options_of_the_older_clients_are_explained(rexec, args, hint):
+    r = rexec(*args, "h", "true")
+    word = args[0].split("=")[0].encode()
+    assert (r.rc, r.out, r.err) == (
+        2, b"", b"rexec: " + word + b": unknown option\nrexec: " + hint +
+        b"\n" + USAGE)
+
+
+def test_inetutils_password_option_is_not_our_password_file(rexec):
+    # getopt would take --password=X for --password-file X and open X.
+    r = rexec("--password=Secret-pw1", "h", "true")
+    assert r.rc == 2
+    assert r.err.startswith(b"rexec: --password: unknown option\n"
+                            b"rexec: --password of the older rexec clients:"
+                            b" see --password-file, REXEC_PASS and "
+                            b"~/.netrc\n")
+    assert b"Secret-pw1" not in r.err
 
 
 def test_command_too_long(rexec):

@@ -180,6 +180,38 @@ def test_sources_in_order(rexec, home, tmp_path):
     assert sent_creds(rexec)[2] == b"netrcpw"
 
 
+def test_rexec_user_and_rexec_pass(rexec, home):
+    # The variables of RHEL's rexec client.
+    r, u, p = sent_creds(rexec, env={"REXEC_USER": "envu",
+                                     "REXEC_PASS": "envpass"})
+    assert (r.rc, u, p) == (0, b"envu", b"envpass")
+
+
+def test_rexec_user_ranks_below_l_and_above_netrc(rexec, home):
+    write_netrc(home, "machine 127.0.0.1 login netrcu password np\n"
+                      "machine 127.0.0.1 login envu password ep\n")
+    env = {"REXEC_USER": "envu"}
+    # -l wins; REXEC_USER picks the .netrc entry of its login
+    assert sent_creds(rexec, "-l", "netrcu", env=env)[1:] == (b"netrcu",
+                                                             b"np")
+    assert sent_creds(rexec, env=env)[1:] == (b"envu", b"ep")
+    assert sent_creds(rexec, env={"REXEC_USER": ""})[1:] == (b"netrcu",
+                                                            b"np")
+
+
+def test_rexec_pass_ranks_below_rexec_password_and_above_netrc(
+        rexec, home, tmp_path):
+    write_netrc(home, "machine 127.0.0.1 login u password netrcpw\n")
+    pf = tmp_path / "pw"
+    pf.write_text("filepw\n")
+    os.chmod(pf, 0o600)
+    env = {"REXEC_PASS": "passpw"}
+    assert sent_creds(rexec, "--password-file", pf, env=env)[2] == b"filepw"
+    assert sent_creds(rexec, password="envpw", env=env)[2] == b"envpw"
+    assert sent_creds(rexec, env=env)[2] == b"passpw"
+    assert sent_creds(rexec, env={"REXEC_PASS": ""})[2] == b"netrcpw"
+
+
 def test_password_file_from_a_pipe(rexec):
     r, u, p = sent_creds(rexec, "-l", "u", "--password-file", "/dev/stdin",
                          "-n", input=b"pipepw")
