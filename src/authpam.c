@@ -1,13 +1,15 @@
 /*
- * authpam.c: the PAM conversation and transaction, in the per-connection
- * process, as root: start, PAM_RHOST, authenticate, account, then (after
- * the caller set the groups) credentials and session; and at the end
- * close session, delete credentials, end.
+ * authpam.c: the PAM conversation and transaction, in the connection
+ * process, as root: start, PAM_RHOST and PAM_TTY, authenticate, account,
+ * then (after the caller set the groups) credentials and session; and at
+ * the end close session, delete credentials, end.
  */
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "authpam.h"
 #include "escape.h"
@@ -123,6 +125,13 @@ authpam_login(struct authpam *ap, const char *service, const char *user,
 		res = failure(ap, rc, "PAM_RHOST");
 		goto out;
 	}
+	/* no terminal: the service's name, as ftpd's "ftp" (pam_securetty,
+	 * pam_access and the audit records see it) */
+	if ((rc = pam_set_item(ap->pamh, PAM_TTY, AUTHPAM_TTY)) !=
+	    PAM_SUCCESS) {
+		res = failure(ap, rc, "PAM_TTY");
+		goto out;
+	}
 	if ((rc = pam_set_item(ap->pamh, PAM_FAIL_DELAY,
 		 (const void *)no_fail_delay)) != PAM_SUCCESS) {
 		res = failure(ap, rc, "PAM_FAIL_DELAY");
@@ -130,14 +139,12 @@ authpam_login(struct authpam *ap, const char *service, const char *user,
 	}
 	rc = pam_authenticate(ap->pamh, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
 	if (rc != PAM_SUCCESS) {
-		res = failure(ap, rc, "authentication failed");
+		res = failure(ap, rc, "PAM authentication");
 		goto out;
 	}
 	rc = pam_acct_mgmt(ap->pamh, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
 	if (rc != PAM_SUCCESS) {
-		res = failure(ap, rc,
-		    rc == PAM_NEW_AUTHTOK_REQD ? "password expired" :
-						 "account refused");
+		res = failure(ap, rc, "PAM account");
 		goto out;
 	}
 	res = AUTHPAM_OK;
@@ -145,6 +152,33 @@ out:
 	ap->password = NULL;
 	explicit_bzero(password, strlen(password));
 	return res;
+}
+
+/*
+ * Why the transaction failed, for the log: the stage ("PAM
+ * authentication", "PAM account", "PAM session"...) and PAM's text for
+ * the failure.  A refusal while a nologin file exists says so: that is
+ * what pam_nologin refuses for, with the same text as a wrong password.
+ */
+const char *
+authpam_why(struct authpam *ap, char *buf, size_t size)
+{
+	const char *text = pam_strerror(ap->pamh, ap->last);
+	const char *nologin = access("/etc/nologin", F_OK) == 0 ?
+	    "/etc/nologin" :
+	    access("/run/nologin", F_OK) == 0 ? "/run/nologin" :
+						NULL;
+
+	if (ap->reason == NULL)
+		return "PAM";
+	if (nologin != NULL && ap->last != PAM_SUCCESS &&
+	    (strcmp(ap->reason, "PAM authentication") == 0 ||
+		strcmp(ap->reason, "PAM account") == 0))
+		(void)snprintf(buf, size, "%s: %s (%s exists)", ap->reason,
+		    text, nologin);
+	else
+		(void)snprintf(buf, size, "%s: %s", ap->reason, text);
+	return buf;
 }
 
 /* The user name PAM settled on (a module may map the one given). */
@@ -170,11 +204,11 @@ authpam_open(struct authpam *ap)
 
 	rc = pam_setcred(ap->pamh, PAM_ESTABLISH_CRED | PAM_SILENT);
 	if (rc != PAM_SUCCESS)
-		return failure(ap, rc, "pam_setcred");
+		return failure(ap, rc, "PAM credentials");
 	ap->creds = 1;
 	rc = pam_open_session(ap->pamh, PAM_SILENT);
 	if (rc != PAM_SUCCESS)
-		return failure(ap, rc, "pam_open_session");
+		return failure(ap, rc, "PAM session");
 	ap->session = 1;
 	return AUTHPAM_OK;
 }

@@ -2,7 +2,12 @@
 #ifndef AUTHPAM_H
 #define AUTHPAM_H
 
+#include <stddef.h>
+
 #include <security/pam_appl.h>
+
+#define AUTHPAM_TTY "rexec"  /* PAM_TTY: there is no terminal */
+#define AUTHPAM_WHY_SIZE 256 /* buffer for authpam_why() */
 
 enum authpam_result {
 	AUTHPAM_OK,
@@ -15,12 +20,13 @@ struct authpam {
 	char *password;	    /* answered once, then NULL */
 	int last;	    /* last PAM return code */
 	int creds, session; /* what must be undone */
-	const char *reason; /* for the log */
+	const char *reason; /* the stage that failed, for the log */
 };
 
 enum authpam_result authpam_login(struct authpam *, const char *, const char *,
     const char *, char *);
 const char *authpam_user(struct authpam *);
+const char *authpam_why(struct authpam *, char *, size_t);
 enum authpam_result authpam_open(struct authpam *);
 char **authpam_env(struct authpam *);
 void authpam_close(struct authpam *);

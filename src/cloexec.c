@@ -6,7 +6,7 @@
  * (close_range with CLOSE_RANGE_CLOEXEC, Linux 5.11); else each open
  * descriptor listed in /proc/self/fd is marked (read with getdents64
  * into a buffer on the stack: nothing is allocated); else every number
- * below the descriptor limit.  Runs as root in the per-connection
+ * below the descriptor limit.  Runs as root in the connection
  * process, before the user's process is forked.
  */
 #include <dirent.h>

@@ -17,6 +17,7 @@ const struct options_def options_table[] = {
 	{ "listen", 'l', OPTIONS_LISTEN, O(listen), 0, 0 },
 	{ "pam-service", 0, OPTIONS_STRING, O(pam_service), 0, 0 },
 	{ "allow-root", 0, OPTIONS_FLAG, O(allow_root), 0, 0 },
+	{ "check-shell", 0, OPTIONS_FLAG, O(check_shell), 0, 0 },
 	{ "login-grace-time", 0, OPTIONS_SECONDS, O(grace_ms), 1000, 3600 },
 	{ "connect-timeout", 0, OPTIONS_SECONDS, O(connect_ms), 1, 600 },
 	{ "fail-delay", 0, OPTIONS_SECONDS, O(fail_delay_ms), 0, 60 },

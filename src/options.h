@@ -23,6 +23,7 @@ struct config;
 struct options {
 	const char *pam_service; /* --pam-service, default "rexec" */
 	int allow_root;		 /* --allow-root */
+	int check_shell;	 /* --check-shell: /etc/shells */
 	int allow_low_ports;	 /* --allow-low-ports */
 	int debug;		 /* -d: log to stderr */
 	long grace_ms;		 /* --login-grace-time */

@@ -40,7 +40,7 @@ usage(FILE *f)
 	/* clang-format off */
 	(void)fprintf(f,
 "usage: in.rexecd [-dtT] [-f FILE] [-C user=NAME,addr=ADDR] [-l ADDR:PORT]...\n"
-"                 [--pam-service NAME] [--allow-root]\n"
+"                 [--pam-service NAME] [--allow-root] [--check-shell]\n"
 "                 [--login-grace-time S] [--connect-timeout S]\n"
 "                 [--fail-delay S] [--allow-low-ports] [--allow CIDR]...\n"
 "                 [--deny CIDR]... [--max-startups START:RATE:FULL]\n"
@@ -62,6 +62,8 @@ usage(FILE *f)
 "                            :PORT (every address); repeatable\n"
 "      --pam-service NAME    PAM service (default: rexec)\n"
 "      --allow-root          let uid 0 log in (default: refused)\n"
+"      --check-shell         refuse users whose login shell is not listed\n"
+"                            in /etc/shells (default: not checked)\n"
 "      --login-grace-time S  time to send the handshake and authenticate\n"
 "                            (default: 30)\n"
 "      --connect-timeout S   time to connect the stderr channel (default: 5)\n"

@@ -280,13 +280,29 @@ wait_turn(struct session *s)
 	refuse(s, PROTO_TXT_TIMEOUT, SESSION_EXIT_TIMEOUT);
 }
 
+/* Whether shell is listed in /etc/shells (getusershell). */
+static int
+shell_listed(const char *shell)
+{
+	const char *sh;
+	int found = 0;
+
+	setusershell();
+	while (!found && (sh = getusershell()) != NULL)
+		found = strcmp(sh, shell) == 0;
+	endusershell();
+	return found;
+}
+
 /*
  * Authentication and account checks.  Root, an empty password, an
- * unknown user and every PAM refusal all end in refuse_login().
+ * unknown user, every PAM refusal and, with --check-shell, a login shell
+ * missing from /etc/shells all end in refuse_login().
  */
 static void
 phase_auth(struct session *s)
 {
+	char why[AUTHPAM_WHY_SIZE];
 	enum authpam_result r;
 	const char *user;
 	struct passwd pw;
@@ -307,10 +323,7 @@ phase_auth(struct session *s)
 	    setpriority(PRIO_PROCESS, 0, s->nice) == -1)
 		log_warn("setpriority");
 	if (r != AUTHPAM_OK)
-		refuse_login(s,
-		    s->pam.pamh != NULL ?
-			pam_strerror(s->pam.pamh, s->pam.last) :
-			s->pam.reason);
+		refuse_login(s, authpam_why(&s->pam, why, sizeof(why)));
 	if ((user = authpam_user(&s->pam)) == NULL ||
 	    copy_account(&s->pw, user) == -1)
 		refuse_login(s, "no such account after PAM");
@@ -320,6 +333,11 @@ phase_auth(struct session *s)
 	    (s->pw.pw_shell = strdup("/bin/sh")) == NULL)
 		fatal("strdup");
 	s->shell = s->pw.pw_shell;
+	if (s->opts->check_shell && !shell_listed(s->shell)) {
+		(void)snprintf(why, sizeof(why), "shell %s not in /etc/shells",
+		    s->shell);
+		refuse_login(s, why);
+	}
 }
 
 /*
@@ -485,6 +503,7 @@ wait_user(struct session *s, pid_t pid, int fd)
 static _Noreturn void
 phase_pam_session(struct session *s)
 {
+	char why[AUTHPAM_WHY_SIZE];
 	int status, report[2];
 	pid_t pid;
 
@@ -494,7 +513,9 @@ phase_pam_session(struct session *s)
 	    authpam_open(&s->pam) != AUTHPAM_OK) {
 		log_warnx("user \"%s\" from %s port %u: session refused: %s",
 		    s->user, s->peer.host, s->peer.port,
-		    s->pam.reason != NULL ? s->pam.reason : "groups");
+		    s->pam.reason != NULL ?
+			authpam_why(&s->pam, why, sizeof(why)) :
+			"groups");
 		authpam_close(&s->pam);
 		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
 	}
