@@ -271,6 +271,27 @@ authpam_preload(const char *service)
 	nss_preload();
 }
 
+/*
+ * For in.rexecd -t: whether a transaction for service can be started
+ * (the stack is read, its modules loaded) and ended.  Returns NULL, or
+ * PAM's reason.
+ */
+const char *
+authpam_try(const char *service)
+{
+	static const struct pam_conv conv = { no_conversation, NULL };
+	pam_handle_t *pamh = NULL;
+	int rc;
+
+	if ((rc = pam_start(service, NULL, &conv, &pamh)) != PAM_SUCCESS) {
+		if (pamh != NULL)
+			(void)pam_end(pamh, rc);
+		return pam_strerror(NULL, rc);
+	}
+	(void)pam_end(pamh, PAM_SUCCESS);
+	return NULL;
+}
+
 /* Undoes what was done, in order, and ends the transaction. */
 void
 authpam_close(struct authpam *ap)

@@ -31,5 +31,6 @@ enum authpam_result authpam_open(struct authpam *);
 char **authpam_env(struct authpam *);
 void authpam_close(struct authpam *);
 void authpam_preload(const char *);
+const char *authpam_try(const char *);
 
 #endif

@@ -23,9 +23,13 @@
 
 #define BACKLOG 512
 
-/* Binds and listens on one numeric address; returns the socket or -1. */
+/*
+ * Binds and listens on one numeric address (checked by listen_parse());
+ * returns the socket, or -1 with errno set.  spec is the -l argument,
+ * for the messages.
+ */
 static int
-bind_one(const char *host, const char *port)
+bind_one(const char *spec, const char *host, const char *port)
 {
 	struct addrinfo hints, *res;
 	int fd = -1, one = 1, rc;
@@ -34,11 +38,8 @@ bind_one(const char *host, const char *port)
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
-	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
-		log_warnx("listen %s port %s: %s", host != NULL ? host : "*",
-		    port, gai_strerror(rc));
-		return -1;
-	}
+	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0)
+		fatal_conf("-l %s: %s", spec, gai_strerror(rc));
 	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    0);
 	if (fd == -1)
@@ -63,50 +64,86 @@ fail:
 }
 
 /*
- * Opens "ADDR:PORT", "[ADDR6]:PORT" or ":PORT" (every IPv4 and IPv6
- * address; IPv6 is skipped where the kernel has none).
+ * Splits "ADDR:PORT", "[ADDR6]:PORT" or ":PORT" into host (empty for
+ * every address) and *port, and checks that both are numeric: names
+ * are never looked up.  Returns NULL, or why spec is not an address.
  */
-int
-listen_open(struct listen_set *ls, const char *spec)
+const char *
+listen_parse(const char *spec, char *host, size_t size, const char **port)
 {
-	char host[NETIO_ADDRSTRLEN];
+	static const struct addrinfo hints = { .ai_flags = AI_NUMERICHOST,
+		.ai_socktype = SOCK_STREAM };
 	const char *colon = strrchr(spec, ':');
+	struct addrinfo *res;
+	unsigned int v;
 	size_t hl;
-	int fd;
 
-	if (colon == NULL || colon[1] == '\0' || ls->n + 2 > LISTEN_MAX_FDS)
-		goto bad;
+	if (colon == NULL)
+		return "no port: use ADDR:PORT, [ADDR6]:PORT or :PORT";
+	*port = colon + 1;
+	if (strcmp(*port, "0") != 0 && num_port(*port, &v) == -1)
+		return "the port is not a number from 0 to 65535";
 	hl = (size_t)(colon - spec);
 	if (hl > 0 && spec[0] == '[') {
 		if (hl < 3 || spec[hl - 1] != ']')
-			goto bad;
+			return "use [ADDR6]:PORT for an IPv6 address";
 		spec++;
 		hl -= 2;
 	}
-	if (hl >= sizeof(host))
-		goto bad;
+	if (hl >= size)
+		return "the address is too long";
 	memcpy(host, spec, hl);
 	host[hl] = '\0';
-	if (hl > 0) {
-		if ((fd = bind_one(host, colon + 1)) == -1)
-			return -1;
+	if (hl == 0)
+		return NULL;
+	if (getaddrinfo(host, NULL, &hints, &res) != 0)
+		return "not a numeric IPv4 or IPv6 address (names are not "
+		       "looked up)";
+	freeaddrinfo(res);
+	return NULL;
+}
+
+/* Exits with why a -l address cannot be bound. */
+static _Noreturn void
+bind_failed(const char *spec, const char *port)
+{
+	if (errno == EACCES && strtol(port, NULL, 10) < 1024 && geteuid() != 0)
+		fatal_conf("-l %s: ports below 1024 need root (running as uid "
+			   "%lu)",
+		    spec, (unsigned long)geteuid());
+	fatal("-l %s", spec);
+}
+
+/*
+ * Opens "ADDR:PORT", "[ADDR6]:PORT" or ":PORT" (every IPv4 and IPv6
+ * address; IPv6 is skipped where the kernel has none).  Exits with a
+ * message naming spec when it cannot: exit code 2 for an address that
+ * cannot work, 1 for a failure that may pass (address in use).
+ */
+void
+listen_open(struct listen_set *ls, const char *spec)
+{
+	char host[NETIO_ADDRSTRLEN];
+	const char *port, *why;
+	int fd;
+
+	if ((why = listen_parse(spec, host, sizeof(host), &port)) != NULL)
+		fatal_conf("-l %s: %s", spec, why);
+	if (ls->n + 2 > LISTEN_MAX_FDS)
+		fatal_conf("-l %s: too many sockets", spec);
+	if (host[0] != '\0') {
+		if ((fd = bind_one(spec, host, port)) == -1)
+			bind_failed(spec, port);
 		ls->fd[ls->n++] = fd;
-		return 0;
+		return;
 	}
-	if ((fd = bind_one("::", colon + 1)) != -1)
+	if ((fd = bind_one(spec, "::", port)) != -1)
 		ls->fd[ls->n++] = fd;
 	else if (errno != EAFNOSUPPORT)
-		return -1;
-	if ((fd = bind_one("0.0.0.0", colon + 1)) == -1)
-		return -1;
+		bind_failed(spec, port);
+	if ((fd = bind_one(spec, "0.0.0.0", port)) == -1)
+		bind_failed(spec, port);
 	ls->fd[ls->n++] = fd;
-	return 0;
-bad:
-	log_warnx("bad listen address \"%s\": use ADDR:PORT, [ADDR]:PORT "
-		  "or :PORT",
-	    spec);
-	errno = EINVAL;
-	return -1;
 }
 
 /*
@@ -182,5 +219,6 @@ listen_announce(const struct listen_set *ls)
 	}
 	if (fflush(stdout) == EOF)
 		log_warn("announcing the listening sockets");
+	log_startup(0); /* serving: from now on, only logged */
 	notify_send("READY=1");
 }

@@ -2,6 +2,8 @@
 #ifndef LISTEN_H
 #define LISTEN_H
 
+#include <stddef.h>
+
 #include "options.h"
 
 #define LISTEN_MAX_FDS (OPTIONS_MAX_LISTEN * 2)
@@ -11,7 +13,8 @@ struct listen_set {
 	int n;
 };
 
-int listen_open(struct listen_set *, const char *);
+const char *listen_parse(const char *, char *, size_t, const char **);
+void listen_open(struct listen_set *, const char *);
 int listen_inherit(struct listen_set *);
 void listen_announce(const struct listen_set *);
 

@@ -17,6 +17,8 @@
 
 static const char *log_name = "in.rexecd";
 static int log_stderr;
+static int log_echo;		     /* starting up: syslog and stderr */
+static void (*log_fatal_hook)(void); /* runs before fatal() exits */
 
 /* Selects the destination: stderr (and debug messages) when tostderr. */
 void
@@ -26,6 +28,25 @@ log_init(const char *name, int tostderr)
 	log_stderr = tostderr;
 	if (!tostderr)
 		openlog(name, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+/*
+ * While a program starts, messages logged to syslog are printed on
+ * stderr as well ("name: message"), so that whoever started it sees why
+ * it stopped; off once it serves, and never when stderr is the client's
+ * connection (inetd).
+ */
+void
+log_startup(int echo)
+{
+	log_echo = echo;
+}
+
+/* A function fatal() calls before it exits (NULL: none). */
+void
+log_on_fatal(void (*hook)(void))
+{
+	log_fatal_hook = hook;
 }
 
 /* Formats one message; a message cut at 1 KiB is still logged. */
@@ -48,6 +69,9 @@ vlog(int pri, const char *fmt, va_list ap, const char *err)
 		syslog(pri, "%s: %s", msg, err);
 	else
 		syslog(pri, "%s", msg);
+	if (log_echo && (pri & LOG_PRIMASK) <= LOG_WARNING)
+		(void)fprintf(stderr, "%s: %s%s%s\n", log_name, msg,
+		    err != NULL ? ": " : "", err != NULL ? err : "");
 }
 
 /* An authentication event, to the authpriv facility. */
@@ -104,6 +128,14 @@ log_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Ends the program with code after a fatal message. */
+static void __attribute__((noreturn)) die(int code)
+{
+	if (log_fatal_hook != NULL)
+		log_fatal_hook();
+	exit(code);
+}
+
 void
 fatal(const char *fmt, ...)
 {
@@ -113,7 +145,7 @@ fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(LOG_CRIT, fmt, ap, err);
 	va_end(ap);
-	exit(1);
+	die(1);
 }
 
 void
@@ -124,7 +156,22 @@ fatalx(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(LOG_CRIT, fmt, ap, NULL);
 	va_end(ap);
-	exit(1);
+	die(1);
+}
+
+/*
+ * A configuration the program cannot start with (bad option, bad
+ * address): exit code 2, which service managers are told not to restart.
+ */
+void
+fatal_conf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_ERR, fmt, ap, NULL);
+	va_end(ap);
+	die(LOG_EXIT_CONF);
 }
 
 /* Whether messages go to stderr (-d) rather than syslog. */

@@ -46,6 +46,7 @@
 #define PROTO_TXT_PENALTY "Too many failures: access denied."
 #define PROTO_TXT_LOW_PORT "Stderr port below 1024 refused: access denied."
 #define PROTO_TXT_COMMAND "Command not permitted: access denied."
+#define PROTO_TXT_UNAVAILABLE "Service not available: access denied."
 
 enum proto_field {
 	PROTO_F_PORT,

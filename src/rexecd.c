@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -25,6 +26,8 @@
 #include "log.h"
 #include "netio.h"
 #include "options.h"
+#include "preflight.h"
+#include "proto.h"
 #include "record.h"
 #include "session.h"
 #include "settings.h"
@@ -40,7 +43,7 @@ usage(FILE *f)
 	/* clang-format off */
 	(void)fprintf(f,
 "usage: in.rexecd [-dtT] [-f FILE] [-C user=NAME,addr=ADDR] [-l ADDR:PORT]...\n"
-"                 [--pam-service NAME] [--allow-root] [--check-shell]\n"
+"                 [--pam-service NAME] [--allow-root]\n"
 "                 [--login-grace-time S] [--connect-timeout S]\n"
 "                 [--fail-delay S] [--allow-low-ports] [--allow CIDR]...\n"
 "                 [--deny CIDR]... [--max-startups START:RATE:FULL]\n"
@@ -55,15 +58,14 @@ usage(FILE *f)
 "  -f FILE                   configuration file (default: " REXECD_CONFIG ");\n"
 "                            every long option is also a keyword there\n"
 "                            (rexecd.conf(5)); the command line wins\n"
-"  -t                        check the options and the file, then exit\n"
+"  -t                        check the options, the file, the -l addresses\n"
+"                            and the PAM service, then exit: 0 or 2\n"
 "  -T                        print the effective settings, then exit\n"
 "  -C user=NAME,addr=ADDR    with -T: as they apply to this user and address\n"
 "  -l, --listen ADDR:PORT    standalone daemon on ADDR:PORT, [ADDR6]:PORT or\n"
 "                            :PORT (every address); repeatable\n"
 "      --pam-service NAME    PAM service (default: rexec)\n"
 "      --allow-root          let uid 0 log in (default: refused)\n"
-"      --check-shell         refuse users whose login shell is not listed\n"
-"                            in /etc/shells (default: not checked)\n"
 "      --login-grace-time S  time to send the handshake and authenticate\n"
 "                            (default: 30)\n"
 "      --connect-timeout S   time to connect the stderr channel (default: 5)\n"
@@ -119,9 +121,9 @@ static int stdin_socket;
 static const struct options *file_opts; /* while the file is read */
 
 /*
- * Exits with status 2 and a message about an option: on stderr, unless
- * that may be the client's connection (the file read in inetd mode
- * without -d), and to syslog for the file's errors.
+ * Exits with status 2 and a message about an option: logged, and on
+ * stderr unless stderr is the client's connection (inetd), where the
+ * client gets one refusal line instead (startup_streams()).
  */
 static _Noreturn void __attribute__((format(printf, 1, 2)))
 option_exit(const char *fmt, ...)
@@ -132,14 +134,7 @@ option_exit(const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (where[0] == '\0' || !stdin_socket ||
-	    (file_opts != NULL && file_opts->debug))
-		(void)fprintf(stderr, "in.rexecd: %s\n", msg);
-	if (where[0] != '\0') {
-		log_init("in.rexecd", 0);
-		log_warnx("configuration refused: %s", msg);
-	}
-	exit(2);
+	fatal_conf("%s", msg);
 }
 
 /* Exits with the message for a value that option d does not take. */
@@ -169,6 +164,26 @@ bad_option(const struct options_def *d, const char *arg, enum options_error e)
 }
 
 /*
+ * An unknown option or one without its value, named (getopt's own
+ * messages are off: under inetd, stderr is the client's connection).
+ * A long option is shown without what follows its '='.
+ */
+static _Noreturn void
+unknown_option(int ch, int argc, char **argv)
+{
+	const char *word = argv[optind > 1 && optind <= argc ? optind - 1 : 0];
+	char opt[3] = { '-', (char)optopt, '\0' };
+	int n;
+
+	if (strncmp(word, "--", 2) != 0 && optopt > 0 && optopt < 128)
+		word = opt;
+	n = (int)strcspn(word, "=");
+	if (ch == ':')
+		option_exit("option %.*s needs a value (see --help)", n, word);
+	option_exit("unknown option %.*s (see --help)", n, word);
+}
+
+/*
  * getopt_long()'s view of the option table: a long option's value is
  * its row plus 256, a short option's its letter; then --help and
  * --version.  Fills optstring with the letters.
@@ -177,10 +192,11 @@ static const struct option *
 getopt_table(char *optstring, size_t size)
 {
 	static struct option lo[64];
-	size_t i, n = 0;
+	size_t i, n = 1;
 
 	if (options_count + 3 > sizeof(lo) / sizeof(lo[0]))
 		abort();
+	optstring[0] = ':'; /* a missing value is told apart (getopt) */
 	for (i = 0; i < options_count; i++) {
 		lo[i].name = options_table[i].name;
 		lo[i].has_arg = options_table[i].unit == OPTIONS_FLAG ?
@@ -240,6 +256,7 @@ parse_args(int argc, char **argv, struct options *o, struct request *rq)
 
 	lo = getopt_table(optstring, sizeof(optstring) - 8);
 	(void)strncat(optstring, "f:tTC:", 7);
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, optstring, lo, NULL)) != -1) {
 		if (ch == 'h') {
 			usage(stdout);
@@ -257,18 +274,16 @@ parse_args(int argc, char **argv, struct options *o, struct request *rq)
 			*(ch == 't' ? &rq->check : &rq->show) = 1;
 			continue;
 		}
-		if ((d = option_row(ch)) == NULL) {
-			usage(stderr);
-			exit(2);
-		}
+		if ((d = option_row(ch)) == NULL)
+			unknown_option(ch, argc, argv);
 		cmdline_set[d - options_table] = 1;
 		if ((e = options_set(o, d, optarg)) != OPTIONS_OK)
 			bad_option(d, optarg, e);
 	}
-	if (optind != argc) {
-		usage(stderr);
-		exit(2);
-	}
+	if (optind != argc)
+		option_exit("unexpected argument \"%s\": in.rexecd takes only "
+			    "options (see --help)",
+		    argv[optind]);
 }
 
 /* Whether a file keyword names the long option name: case and '-' aside. */
@@ -349,6 +364,82 @@ read_config(struct options *o, struct config *conf, const struct request *rq)
 	o->config = conf;
 }
 
+static int client_fd = -1; /* inetd mode: the connection, until served */
+
+/*
+ * Whether descriptor 2 is the socket on descriptor 0 (inetd and xinetd
+ * give the connection as 0, 1 and 2): then nothing may be printed on it.
+ */
+static int
+stderr_is_socket(void)
+{
+	struct stat s0, s2;
+
+	return fstat(0, &s0) == 0 && fstat(2, &s2) == 0 &&
+	    S_ISSOCK(s2.st_mode) && s0.st_dev == s2.st_dev &&
+	    s0.st_ino == s2.st_ino;
+}
+
+/* Whether fd is a connected stream socket (inetd's connection). */
+static int
+is_connection(int fd)
+{
+	int type = 0, acc = 1;
+	socklen_t len = sizeof(type);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
+	    type != SOCK_STREAM)
+		return 0;
+	len = sizeof(acc);
+	return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) == 0 &&
+	    acc == 0;
+}
+
+/*
+ * In inetd mode, when the server cannot start: the client gets one
+ * refusal line instead of the reason (that is logged) or a usage text.
+ */
+static void
+tell_client(void)
+{
+	char buf[PROTO_MSG_MAX + 2];
+	size_t n;
+
+	if (client_fd == -1)
+		return;
+	n = proto_format_refusal(buf, sizeof(buf), PROTO_TXT_UNAVAILABLE);
+	(void)netio_write_all(client_fd, buf, n);
+	netio_close_gently(client_fd, 1000);
+	client_fd = -1;
+}
+
+/*
+ * Before the options are read: where a startup error can be told.  It
+ * is always logged; it is printed on stderr too unless stderr is the
+ * client's connection; an inetd client gets one refusal line.
+ */
+static void
+startup_streams(void)
+{
+	if (netio_std_fds() == -1)
+		exit(1);
+	log_init("in.rexecd", 0);
+	log_startup(!stderr_is_socket());
+	if (is_connection(0)) {
+		client_fd = 0;
+		log_on_fatal(tell_client);
+	}
+}
+
+/* From here on the connection (inetd) or the listener reports its own. */
+static void
+startup_done(void)
+{
+	log_on_fatal(NULL);
+	log_startup(0);
+	client_fd = -1;
+}
+
 /*
  * inetd mode: moves the connection off descriptor 0 and points 0 and 1
  * (and 2, unless -d logs there) at /dev/null, so nothing this process
@@ -364,8 +455,9 @@ take_inetd_socket(const struct options *c, int *listening)
 
 	if (getsockopt(0, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
 	    type != SOCK_STREAM)
-		fatalx("standard input is not a stream socket: run me from "
-		       "inetd or systemd, or use -l ADDR:PORT");
+		fatal_conf("no -l ADDR:PORT given and standard input is not a "
+			   "socket: run me from inetd or systemd, or give -l "
+			   "(see --help)");
 	len = sizeof(acc);
 	if (getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) == -1)
 		fatal("SO_ACCEPTCONN");
@@ -373,6 +465,8 @@ take_inetd_socket(const struct options *c, int *listening)
 	if ((sock = fcntl(0, F_DUPFD_CLOEXEC, 3)) == -1 ||
 	    (null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
 		fatal("descriptors");
+	if (client_fd == 0)
+		client_fd = sock;
 	if (dup2(null, 0) == -1 || dup2(null, 1) == -1 ||
 	    (!c->debug && dup2(null, 2) == -1))
 		fatal("dup2");
@@ -389,20 +483,20 @@ main(int argc, char **argv)
 	struct listen_set ls = { .n = 0 };
 	int i, sock, listening;
 
+	startup_streams();
 	options_defaults(&opts);
 	parse_args(argc, argv, &opts, &rq);
 	read_config(&opts, &conf, &rq);
 	if (rq.show)
 		exit(settings_show(stdout, &opts, rq.who));
 	if (rq.check)
-		exit(0);
+		exit(preflight_run(&opts));
 	if (rq.who != NULL) {
 		(void)fprintf(stderr, "in.rexecd: -C needs -T\n");
 		exit(2);
 	}
-	if (netio_std_fds() == -1)
-		return 1;
-	log_init("in.rexecd", opts.debug);
+	if (opts.debug && !stderr_is_socket())
+		log_init("in.rexecd", 1);
 	record_journal(getenv("REXECD_JOURNAL_SOCKET") != NULL ?
 		getenv("REXECD_JOURNAL_SOCKET") :
 		opts.debug ? NULL :
@@ -412,15 +506,16 @@ main(int argc, char **argv)
 	if (listen_inherit(&ls) == -1)
 		fatal("LISTEN_FDS");
 	for (i = 0; i < opts.nlisten; i++)
-		if (listen_open(&ls, opts.listen[i]) == -1)
-			fatal("listen %s", opts.listen[i]);
+		listen_open(&ls, opts.listen[i]);
 	if (ls.n == 0) {
 		sock = take_inetd_socket(&opts, &listening);
-		if (!listening)
+		if (!listening) {
+			startup_done();
 			session_run(sock, &opts, -1, 0);
+		}
 		if (fcntl(sock, F_SETFL, O_NONBLOCK) == -1)
 			fatal("O_NONBLOCK");
 		ls.fd[ls.n++] = sock;
 	}
-	listener_run(&ls, &opts);
+	listener_run(&ls, &opts); /* it ends the startup messages once ready */
 }
