@@ -26,6 +26,7 @@
 #include "notify.h"
 #include "penalty.h"
 #include "refuse.h"
+#include "state.h"
 
 #define MAX_EVENTS 64 /* per epoll_wait() */
 
@@ -112,6 +113,8 @@ poll_timeout(const struct listener *l)
 		next = t;
 	if ((t = admission_next()) < next)
 		next = t;
+	if ((t = state_next()) < next)
+		next = t;
 	if (l->paused_until != 0 && l->paused_until < next)
 		next = l->paused_until;
 	return netio_left(next); /* INT64_MAX is NETIO_NEVER: -1 */
@@ -185,6 +188,7 @@ listener_run(struct listen_set *ls, const struct options *opts)
 	setup(&l);
 	authpam_preload(opts->pam_service);
 	listen_announce(ls);
+	state_init(&opts->limits, netio_now());
 	for (;;) {
 		n = epoll_wait(l.epfd, ev, MAX_EVENTS, poll_timeout(&l));
 		if (n == -1) {
@@ -210,5 +214,6 @@ listener_run(struct listen_set *ls, const struct options *opts)
 		for (i = 0; i < ls->n && l.paused_until == 0; i++)
 			if (acc[i])
 				connproc_accept(&l, ls->fd[i], now);
+		state_update(now);
 	}
 }

@@ -27,6 +27,7 @@
 #include "netio.h"
 #include "options.h"
 #include "preflight.h"
+#include "proctitle.h"
 #include "proto.h"
 #include "record.h"
 #include "session.h"
@@ -483,6 +484,7 @@ main(int argc, char **argv)
 	struct listen_set ls = { .n = 0 };
 	int i, sock, listening;
 
+	argv = proctitle_init(argc, argv);
 	startup_streams();
 	options_defaults(&opts);
 	parse_args(argc, argv, &opts, &rq);

@@ -30,6 +30,7 @@
 #include "netio.h"
 #include "policy.h"
 #include "privdrop.h"
+#include "proctitle.h"
 #include "record.h"
 #include "relay.h"
 #include "session.h"
@@ -435,6 +436,8 @@ user_main(struct session *s, const int report[2])
 	if (s->policy.slot_fd != -1)
 		close(
 		    s->policy.slot_fd); /* root's: the user cannot unlock it */
+	proctitle_set("[relay] %s from %s port %u", s->pw.pw_name, s->peer.host,
+	    s->peer.port);
 	user_prepare(s);
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
@@ -535,6 +538,8 @@ phase_pam_session(struct session *s)
 	}
 	log_auth("login accepted for user \"%s\" (uid %lu) from %s port %u",
 	    s->user, (unsigned long)s->pw.pw_uid, s->peer.host, s->peer.port);
+	proctitle_set("[session] %s from %s port %u", s->pw.pw_name,
+	    s->peer.host, s->peer.port);
 	memtrim(); /* what the login needed is not kept for the session */
 	if ((pid = fork()) == -1) {
 		log_warn("fork");
@@ -612,9 +617,12 @@ session_run(int sock, const struct options *opts, int startup_fd, int gated)
 		exit(SESSION_EXIT_ERROR);
 	}
 	log_debug("connection from %s port %u", s->peer.host, s->peer.port);
+	proctitle_set("[connection] %s port %u", s->peer.host, s->peer.port);
 	if (startup_fd == -1) /* inetd mode: no listener has checked it */
 		check_address(s);
 	phase_handshake(s);
+	proctitle_set("[connection] %s port %u, user \"%s\"", s->peer.host,
+	    s->peer.port, s->user);
 	phase_auth(s);
 	phase_policy(s);
 	phase_pam_session(s);

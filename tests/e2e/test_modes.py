@@ -93,6 +93,8 @@ def test_ready_and_stopping_notifications(pam_service, tmp_path):
         p, lines = start(pam_service, tmp_path, "127.0.0.1:0", env=env)
         assert lines[0].startswith("in.rexecd: listening on 127.0.0.1:")
         assert n.recv(100) == b"READY=1"
+        assert n.recv(100) == \
+            b"STATUS=0 of 256-512 startups, 0 of 1024 sessions"
         p.send_signal(signal.SIGTERM)
         assert n.recv(100) == b"STOPPING=1"
         assert p.wait(10) == 0

@@ -63,7 +63,7 @@ def test_session_holder_is_root_without_sockets(server, user, pam_service,
         assert kinds(pam_service, user) == ["open_session"]
 
         assert procs.ids(holder) == (0, 0, 0, 0)
-        assert procs.cmdline(holder)[0].endswith(b"in.rexecd")
+        assert procs.cmdline(holder)[0].startswith(b"in.rexecd: [session] ")
         assert procs.tcp_socket_fds(holder) == []
         assert sorted(procs.tcp_socket_fds(shell)) == [0, 1, 2]  # control
         # The holder is an ancestor of the shell, and whatever runs in

@@ -88,6 +88,6 @@ def test_relay_runs_as_the_user_below_the_root_session_process(server, user):
         assert procs.ids(relay, "Gid") == (user.gid,) * 4
         assert procs.status(relay)["CapEff"] == "0000000000000000"
         assert procs.ids(holder) == (0, 0, 0, 0)
-        assert procs.cmdline(holder)[0].endswith(b"in.rexecd")
+        assert procs.cmdline(holder)[0].startswith(b"in.rexecd: [session] ")
         c.err.sendall(b"\x0f")
         c.read_both(timeout=10)

@@ -19,6 +19,8 @@ from rexectest.wire import free_port, rexec
 INETD = shutil.which("inetd")
 SSA = shutil.which("systemd-socket-activate")
 XINETD = os.environ.get("XINETD") or shutil.which("xinetd")
+# The daemon's counts, sent as STATUS= right after READY=1.
+IDLE_STATUS = b"STATUS=0 of 256-512 startups, 0 of 1024 sessions"
 
 needs_inetd = pytest.mark.skipif(INETD is None,
                                  reason="openbsd-inetd not installed")
@@ -180,7 +182,8 @@ def test_rexecd_socket_accept_no(installed, users, pam_service, tmp_path,
                                  procs, notify):
     """rexecd.socket + rexecd-activated.service: systemd listens, starts
     the daemon on the first connection and passes the socket in
-    LISTEN_FDS; the daemon reports READY=1 and serves every connection."""
+    LISTEN_FDS; the daemon reports READY=1 and its counts (STATUS=) and
+    serves every connection."""
     sock = installed.unit("rexecd.socket")
     assert unit_value(sock, "Socket", "ListenStream") == "512"
     assert unit_value(sock, "Socket", "Accept") == "no"
@@ -202,18 +205,20 @@ def test_rexecd_socket_accept_no(installed, users, pam_service, tmp_path,
     # execs it in its own process, so LISTEN_PID is right).
     check_session("127.0.0.1", port, user, pam_service)
     assert notify.receive() == b"READY=1"
+    assert notify.receive() == IDLE_STATUS
     assert p.stdout.readline() == \
         f"in.rexecd: listening on 127.0.0.1:{port}\n"
     check_session("127.0.0.1", port, user, pam_service)
     p.send_signal(signal.SIGTERM)
-    assert notify.receive() == b"STOPPING=1"
+    assert notify.receive_after_status() == b"STOPPING=1"
     assert p.wait(10) == 0
 
 
 def test_rexecd_service_standalone(installed, users, pam_service, procs,
                                    notify):
     """rexecd.service: Type=notify; the daemon binds -l itself and sends
-    READY=1 before anyone connects, STOPPING=1 on SIGTERM."""
+    READY=1 and its counts before anyone connects, STOPPING=1 on
+    SIGTERM."""
     svc = installed.unit("rexecd.service")
     assert unit_value(svc, "Service", "Type") == "notify"
     argv, _ = installed.argv(svc, {"REXECD_OPTS": opts(pam_service)})
@@ -226,11 +231,12 @@ def test_rexecd_service_standalone(installed, users, pam_service, procs,
                          stderr=subprocess.DEVNULL, text=True)
     procs.append(p)
     assert notify.receive() == b"READY=1"
+    assert notify.receive() == IDLE_STATUS
     assert p.stdout.readline() == \
         f"in.rexecd: listening on 127.0.0.1:{port}\n"
     check_session("127.0.0.1", port, users.make(), pam_service)
     p.send_signal(signal.SIGTERM)
-    assert notify.receive() == b"STOPPING=1"
+    assert notify.receive_after_status() == b"STOPPING=1"
     assert p.wait(10) == 0
 
 

@@ -166,6 +166,14 @@ class Notify:
         except socket.timeout:
             return None
 
+    def receive_after_status(self, timeout=10.0):
+        """The next datagram that is not a STATUS= line (the daemon's
+        counts, sent as they change), or None."""
+        while True:
+            d = self.receive(timeout)
+            if d is None or not d.startswith(b"STATUS="):
+                return d
+
     def close(self):
         self.sock.close()
 

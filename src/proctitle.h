@@ -1,0 +1,8 @@
+/* proctitle.h: what ps(1) shows for each process of the server. */
+#ifndef PROCTITLE_H
+#define PROCTITLE_H
+
+char **proctitle_init(int, char **);
+void proctitle_set(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
