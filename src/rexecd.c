@@ -497,7 +497,9 @@ main(int argc, char **argv)
 		(void)fprintf(stderr, "in.rexecd: -C needs -T\n");
 		exit(2);
 	}
-	if (opts.debug && !stderr_is_socket())
+	if (opts.debug && stderr_is_socket())
+		opts.debug = 0; /* inetd: stderr is the client's connection */
+	if (opts.debug)
 		log_init("in.rexecd", 1);
 	record_journal(getenv("REXECD_JOURNAL_SOCKET") != NULL ?
 		getenv("REXECD_JOURNAL_SOCKET") :

@@ -182,10 +182,12 @@ def test_inetd_bad_option_client_gets_one_line(public_dir, args):
         sink.close()
 
 
-def test_inetd_good_options_still_serve(pam_service, user, public_dir):
-    # The same harness with a valid command line serves the session.
+@pytest.mark.parametrize("extra", [[], ["-d"]], ids=["plain", "debug"])
+def test_inetd_good_options_still_serve(pam_service, user, extra):
+    # The same harness with a valid command line serves the session; -d
+    # writes no log line to the client's connection.
     p, client = inetd_start([str(SERVER), "--pam-service", pam_service.name,
-                             "--fail-delay", "0"])
+                             "--fail-delay", "0", *extra])
     with client:
         client.sendall(b"\0" + user.name.encode() + b"\0" +
                        user.password.encode() + b"\0echo served\0")
