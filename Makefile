@@ -18,7 +18,7 @@ ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS) $(EXTRA_LDFLAG
 COMMON = proto netio num escape
 SERVER = rexecd options listen listener connproc connlimit penalty acl \
 	refuse notify session authpam privdrop memtrim command cloexec relay \
-	rnd preflight proctitle state log \
+	rnd preflight proctitle state account log \
 	admission hashtab timeheap trust authgate tarpit config config_match \
 	pattern policy settings record journal userslot $(COMMON)
 

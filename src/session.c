@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "account.h"
 #include "acl.h"
 #include "authpam.h"
 #include "escape.h"
@@ -202,25 +203,6 @@ refuse_login(struct session *s, const char *reason)
 	refuse(s, PROTO_TXT_LOGIN, SESSION_EXIT_LOGIN);
 }
 
-/* Copies an account so later lookups (PAM's included) cannot change it. */
-static int
-copy_account(struct passwd *dst, const char *name)
-{
-	struct passwd *pw;
-
-	errno = 0;
-	if ((pw = getpwnam(name)) == NULL)
-		return -1;
-	*dst = *pw;
-	dst->pw_passwd = NULL;
-	if ((dst->pw_name = strdup(pw->pw_name)) == NULL ||
-	    (dst->pw_dir = strdup(pw->pw_dir)) == NULL ||
-	    (dst->pw_shell = strdup(pw->pw_shell)) == NULL ||
-	    (dst->pw_gecos = strdup("")) == NULL)
-		fatal("strdup");
-	return 0;
-}
-
 /* One message to the standalone listener on the startup pipe. */
 static void
 tell(struct session *s, int what)
@@ -281,20 +263,6 @@ wait_turn(struct session *s)
 	refuse(s, PROTO_TXT_TIMEOUT, SESSION_EXIT_TIMEOUT);
 }
 
-/* Whether shell is listed in /etc/shells (getusershell). */
-static int
-shell_listed(const char *shell)
-{
-	const char *sh;
-	int found = 0;
-
-	setusershell();
-	while (!found && (sh = getusershell()) != NULL)
-		found = strcmp(sh, shell) == 0;
-	endusershell();
-	return found;
-}
-
 /*
  * Authentication and account checks.  Root, an empty password, an
  * unknown user, every PAM refusal and, with --check-shell, a login shell
@@ -310,7 +278,7 @@ phase_auth(struct session *s)
 
 	wait_turn(s);
 	s->auth_start = netio_now();
-	if (!s->opts->allow_root && copy_account(&pw, s->hs.user) == 0 &&
+	if (!s->opts->allow_root && account_copy(&pw, s->hs.user) == 0 &&
 	    pw.pw_uid == 0)
 		refuse_login(s, "root login refused");
 	if (s->hs.pass[0] == '\0')
@@ -326,7 +294,7 @@ phase_auth(struct session *s)
 	if (r != AUTHPAM_OK)
 		refuse_login(s, authpam_why(&s->pam, why, sizeof(why)));
 	if ((user = authpam_user(&s->pam)) == NULL ||
-	    copy_account(&s->pw, user) == -1)
+	    account_copy(&s->pw, user) == -1)
 		refuse_login(s, "no such account after PAM");
 	if (s->pw.pw_uid == 0 && !s->opts->allow_root)
 		refuse_login(s, "root login refused");
@@ -334,7 +302,7 @@ phase_auth(struct session *s)
 	    (s->pw.pw_shell = strdup("/bin/sh")) == NULL)
 		fatal("strdup");
 	s->shell = s->pw.pw_shell;
-	if (s->opts->check_shell && !shell_listed(s->shell)) {
+	if (s->opts->check_shell && !account_shell_listed(s->shell)) {
 		(void)snprintf(why, sizeof(why), "shell %s not in /etc/shells",
 		    s->shell);
 		refuse_login(s, why);
@@ -376,25 +344,6 @@ phase_policy(struct session *s)
 }
 
 /*
- * Whether execve() would start the shell, as far as can be known before:
- * executable for this user and a regular file (execve refuses anything
- * else with EACCES).  Sets errno when it would not.
- */
-static int
-shell_runnable(const char *shell)
-{
-	struct stat st;
-
-	if (access(shell, X_OK) == -1 || stat(shell, &st) == -1)
-		return -1;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EACCES;
-		return -1;
-	}
-	return 0;
-}
-
-/*
  * In the user's process: drop root for good, reach the home directory,
  * check the shell.  Every failure here still gets
  * its "\x01" answer, since the success byte has not been sent.
@@ -411,7 +360,7 @@ user_prepare(struct session *s)
 		    s->pw.pw_dir);
 		refuse(s, PROTO_TXT_NO_DIR, SESSION_EXIT_ERROR);
 	}
-	if (shell_runnable(s->shell) == -1) {
+	if (account_shell_runnable(s->shell) == -1) {
 		(void)snprintf(msg, sizeof(msg), "%s: %s", s->shell,
 		    strerror(errno));
 		log_warnx("user \"%s\": %s", s->user, msg);
