@@ -147,24 +147,40 @@ listen_open(struct listen_set *ls, const char *spec)
 }
 
 /*
- * Takes the sockets a service manager passed (LISTEN_PID, LISTEN_FDS):
- * descriptors 3 and up.  Returns how many, 0 when there are none.
+ * How many descriptors a service manager passed (LISTEN_PID,
+ * LISTEN_FDS: descriptors 3 and up), 0 when none were passed to us.
  */
 int
-listen_inherit(struct listen_set *ls)
+listen_passed(void)
 {
 	const char *pid = getenv("LISTEN_PID"), *nfds = getenv("LISTEN_FDS");
 	unsigned long mine, n;
-	int fd, type, acc;
-	socklen_t len;
 
 	if (pid == NULL || nfds == NULL ||
 	    num_count(pid, 1, ULONG_MAX, &mine) == -1 ||
 	    mine != (unsigned long)getpid() ||
-	    num_count(nfds, 1, (unsigned long)(LISTEN_MAX_FDS - ls->n), &n) ==
-		-1)
+	    num_count(nfds, 1, (unsigned long)LISTEN_MAX_FDS, &n) == -1)
 		return 0;
-	for (fd = 3; fd < 3 + (int)n; fd++) {
+	return (int)n;
+}
+
+/*
+ * Takes the sockets a service manager passed: listening sockets for the
+ * daemon.  One connected socket instead (a systemd Accept=yes unit
+ * without StandardInput=socket) is a connection to serve as in inetd
+ * mode: *conn gets it (else -1).  Returns how many listening sockets
+ * were taken, 0 when there are none.
+ */
+int
+listen_inherit(struct listen_set *ls, int *conn)
+{
+	int n = listen_passed(), fd, type, acc;
+	socklen_t len;
+
+	*conn = -1;
+	if (n > LISTEN_MAX_FDS - ls->n)
+		return 0;
+	for (fd = 3; fd < 3 + n; fd++) {
 		len = sizeof(type);
 		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
 		    type != SOCK_STREAM)
@@ -174,21 +190,21 @@ listen_inherit(struct listen_set *ls)
 		len = sizeof(acc);
 		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) ==
 			-1 ||
-		    !acc)
-			fatalx(
-			    "LISTEN_FDS: descriptor %d is not listening "
-			    "(Accept=yes units run in.rexecd without sockets "
-			    "from LISTEN_FDS)",
+		    (!acc && n > 1))
+			fatalx("LISTEN_FDS: descriptor %d is not listening",
 			    fd);
 		if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
-		    fcntl(fd, F_SETFL, O_NONBLOCK) == -1)
+		    (acc && fcntl(fd, F_SETFL, O_NONBLOCK) == -1))
 			return -1;
-		ls->fd[ls->n++] = fd;
+		if (!acc)
+			*conn = fd;
+		else
+			ls->fd[ls->n++] = fd;
 	}
 	unsetenv("LISTEN_PID");
 	unsetenv("LISTEN_FDS");
 	unsetenv("LISTEN_FDNAMES");
-	return (int)n;
+	return *conn == -1 ? n : 0;
 }
 
 /*

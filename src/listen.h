@@ -15,7 +15,8 @@ struct listen_set {
 
 const char *listen_parse(const char *, char *, size_t, const char **);
 void listen_open(struct listen_set *, const char *);
-int listen_inherit(struct listen_set *);
+int listen_passed(void);
+int listen_inherit(struct listen_set *, int *);
 void listen_announce(const struct listen_set *);
 
 #endif

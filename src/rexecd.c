@@ -482,7 +482,7 @@ main(int argc, char **argv)
 	static struct config conf;
 	struct request rq = { NULL, 0, 0, NULL };
 	struct listen_set ls = { .n = 0 };
-	int i, sock, listening;
+	int i, sock, listening, conn;
 
 	argv = proctitle_init(argc, argv);
 	startup_streams();
@@ -507,8 +507,10 @@ main(int argc, char **argv)
 			     JOURNAL_SOCKET);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		fatal("signal");
-	if (listen_inherit(&ls) == -1)
+	if (listen_inherit(&ls, &conn) == -1)
 		fatal("LISTEN_FDS");
+	if (conn != -1) /* Accept=yes, the connection on descriptor 3 */
+		session_run(conn, &opts, -1, 0);
 	for (i = 0; i < opts.nlisten; i++)
 		listen_open(&ls, opts.listen[i]);
 	if (ls.n == 0) {

@@ -21,6 +21,8 @@ SSA_MODES = {
     "inetd": ["--inetd", "--accept"],   # one process per connection, fd 0
     "activated": [],                    # the daemon, socket on fd 3
     "inetd-wait": ["--inetd"],          # the daemon, listening socket on 0
+    "accept-fd3": ["--accept"],         # one process per connection, the
+                                        # connection on fd 3 (LISTEN_FDS=1)
 }
 
 READY = "in.rexecd: listening on "
