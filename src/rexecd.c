@@ -1,12 +1,13 @@
 /*
- * rexecd.c: in.rexecd's main(), as root: the command line (read through
- * options.c's table), the configuration file (config.c, whose keywords
- * that are not its own are options of the same table; the command line
- * wins), -t and -T, descriptors 0-2, then one of two modes.  Without
- * -l the connection is on descriptor 0 (inetd, xinetd, systemd
- * Accept=yes) and this process serves it (session.c); with -l, or with
- * sockets from the service manager, it is the standalone daemon
- * (listener.c).
+ * rexecd.c: in.rexecd's main(), as root: a clean start whatever the
+ * launcher left (startup.c), the command line (read through options.c's
+ * table), the configuration file (config.c, whose keywords that are not
+ * its own are options of the same table; the command line wins), -t and
+ * -T, then one of two modes.  Without -l the connection is on descriptor
+ * 0 (inetd, xinetd, systemd Accept=yes; or the one connected socket of
+ * LISTEN_FDS) and this process serves it (session.c); with -l, or with
+ * listening sockets from the service manager, it is the standalone
+ * daemon (listener.c).
  */
 #include <fcntl.h>
 #include <getopt.h>
@@ -32,6 +33,7 @@
 #include "record.h"
 #include "session.h"
 #include "settings.h"
+#include "startup.h"
 
 #ifndef REXECD_CONFIG /* the Makefile sets it from SYSCONFDIR */
 #define REXECD_CONFIG "/etc/rexecd.conf"
@@ -485,6 +487,7 @@ main(int argc, char **argv)
 	int i, sock, listening, conn;
 
 	argv = proctitle_init(argc, argv);
+	startup_clean(listen_passed());
 	startup_streams();
 	options_defaults(&opts);
 	parse_args(argc, argv, &opts, &rq);
@@ -497,6 +500,7 @@ main(int argc, char **argv)
 		(void)fprintf(stderr, "in.rexecd: -C needs -T\n");
 		exit(2);
 	}
+	startup_rootdir();
 	if (opts.debug && stderr_is_socket())
 		opts.debug = 0; /* inetd: stderr is the client's connection */
 	if (opts.debug)

@@ -1,0 +1,8 @@
+/* startup.h: a clean start whatever the launcher left behind. */
+#ifndef STARTUP_H
+#define STARTUP_H
+
+void startup_clean(int);
+void startup_rootdir(void);
+
+#endif
