@@ -128,12 +128,17 @@ log_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Ends the program with code after a fatal message. */
+/*
+ * Ends the program with code after a fatal message, with _exit(): most
+ * of the processes fatal() and fatalx() end are forked, and must not run
+ * the atexit handlers and destructors of what root loaded (PAM and NSS
+ * modules).
+ */
 static void __attribute__((noreturn)) die(int code)
 {
 	if (log_fatal_hook != NULL)
 		log_fatal_hook();
-	exit(code);
+	_exit(code);
 }
 
 void

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -74,7 +75,7 @@ refuse(struct session *s, const char *text, int code)
 	if (s->errfd != -1)
 		close(s->errfd);
 	netio_close_gently(s->sock, REFUSE_CLOSE_MS);
-	exit(code);
+	_exit(code);
 }
 
 /* A handshake that cannot go on: the reason is logged, the client told. */
@@ -95,7 +96,7 @@ handshake_failed(struct session *s, enum netio_result r, enum proto_status st,
 			 "the %s",
 		    s->peer.host, s->peer.port, what);
 		close(s->sock);
-		exit(SESSION_EXIT_PROTO);
+		_exit(SESSION_EXIT_PROTO);
 	case NETIO_OK:
 		break;
 	}
@@ -344,16 +345,23 @@ phase_policy(struct session *s)
 }
 
 /*
- * In the user's process: drop root for good, reach the home directory,
- * check the shell.  Every failure here still gets
- * its "\x01" answer, since the success byte has not been sent.
+ * In the user's process: drop root for good, make the process
+ * non-dumpable, reach the home directory, check the shell.  Every
+ * failure here still gets its "\x01" answer, since the success byte has
+ * not been sent.
  */
 static void
 user_prepare(struct session *s)
 {
 	char msg[PROTO_MSG_MAX];
 
-	if (privdrop_permanently(&s->pw) == -1)
+	/*
+	 * Not dumpable, whatever fs.suid_dumpable says: no core file and no
+	 * ptrace by the user, since this process's memory is a copy of the
+	 * root process's, with what PAM and NSS left in it.
+	 */
+	if (privdrop_permanently(&s->pw) == -1 ||
+	    prctl(PR_SET_DUMPABLE, 0) == -1)
 		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
 	if (chdir(s->pw.pw_dir) == -1) {
 		log_warn("user \"%s\": home directory %s", s->user,
@@ -505,7 +513,7 @@ phase_pam_session(struct session *s)
 	authpam_close(&s->pam);
 	log_info("session closed for user \"%s\" from %s port %u", s->user,
 	    s->peer.host, s->peer.port);
-	exit(WIFEXITED(status) && WEXITSTATUS(status) == 0 ?
+	_exit(WIFEXITED(status) && WEXITSTATUS(status) == 0 ?
 		SESSION_EXIT_OK :
 		SESSION_EXIT_ERROR);
 }
@@ -560,10 +568,10 @@ session_run(int sock, const struct options *opts, int startup_fd, int gated)
 		if (errno == ENOTCONN) {
 			log_info("connection closed by the client before it "
 				 "was served");
-			exit(SESSION_EXIT_PROTO);
+			_exit(SESSION_EXIT_PROTO);
 		}
 		log_warn("getpeername");
-		exit(SESSION_EXIT_ERROR);
+		_exit(SESSION_EXIT_ERROR);
 	}
 	log_debug("connection from %s port %u", s->peer.host, s->peer.port);
 	proctitle_set("[connection] %s port %u", s->peer.host, s->peer.port);

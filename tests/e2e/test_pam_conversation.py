@@ -2,10 +2,10 @@
 prompt; any other prompt fails the login with the usual text; messages
 are only logged.  A test module (pam_ask.c) asks what each stack says."""
 import pathlib
-import subprocess
 
 import pytest
 
+from rexectest.accounts import build_pam_module
 from rexectest.wire import rexec
 
 HERE = pathlib.Path(__file__).parent
@@ -13,12 +13,8 @@ HERE = pathlib.Path(__file__).parent
 
 @pytest.fixture(scope="session")
 def pam_ask(tmp_path_factory):
-    d = tmp_path_factory.mktemp("pamask")
-    d.chmod(0o755)
-    so = d / "pam_ask.so"
-    subprocess.run(["cc", "-shared", "-fPIC", "-Wall", "-o", str(so),
-                    str(HERE / "pam_ask.c"), "-lpam"], check=True)
-    return so
+    return build_pam_module(HERE / "pam_ask.c",
+                            tmp_path_factory.mktemp("pamask"))
 
 
 def serve(make_server, make_pam, ask, *rest):

@@ -128,3 +128,11 @@ def recording_pam_service(d):
         "session required pam_unix.so")
     return PamService(svc.name, svc.path, record, envfile)
 
+
+def build_pam_module(src, outdir):
+    """Compiles the test PAM module src (a .c file) into outdir, which
+    every user may enter; returns the path of the .so."""
+    outdir.chmod(0o755)
+    so = outdir / (pathlib.Path(src).stem + ".so")
+    run("cc", "-shared", "-fPIC", "-Wall", "-o", str(so), str(src), "-lpam")
+    return so
