@@ -87,10 +87,14 @@ setup(struct listener *l)
 		LISTENER_EV_STARTUP) == -1)
 		fatal("epoll");
 	refuse_init(l->epfd);
-	for (i = 0; i < l->ls->n; i++)
+	for (i = 0; i < l->ls->n; i++) {
+		/* accepted connections inherit it: no system call each */
+		if (netio_keepalive(l->ls->fd[i], l->opts->keepalive_s) == -1)
+			fatal("keepalive");
 		if (listener_watch(l->epfd, EPOLL_CTL_ADD, l->ls->fd[i],
 			EPOLLIN, LISTENER_EV_LISTEN | (uint32_t)i) == -1)
 			fatal("epoll");
+	}
 	if (getrlimit(RLIMIT_NOFILE, &l->nofile) == -1)
 		fatal("getrlimit");
 	if (connlimit_init(&l->opts->limits) == -1 ||

@@ -12,6 +12,7 @@
 #include <linux/sockios.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <limits.h>
 #include <poll.h>
 #include <string.h>
@@ -21,8 +22,9 @@
 
 #include "netio.h"
 
-#define PEEK_SIZE 4096	  /* a page of stack, a handful of peeks per field */
-#define DRAIN_SLICE_MS 20 /* how often a closing socket is looked at */
+#define PEEK_SIZE 4096	   /* a page of stack, a handful of peeks per field */
+#define DRAIN_SLICE_MS 20  /* how often a closing socket is looked at */
+#define KEEPALIVE_PROBES 3 /* unanswered probes before a peer is dead */
 
 /* Milliseconds on the monotonic clock (which cannot fail on Linux). */
 int64_t
@@ -351,6 +353,31 @@ netio_connect(int fd, const struct sockaddr *sa, socklen_t len, long timeout_ms)
 	    errno != EINTR)
 		return -1;
 	return connect_finish(fd, timeout_ms);
+}
+
+/*
+ * Turns TCP keepalive on for fd: a probe after s seconds without a
+ * segment from the peer, then every s/3 seconds (at least 1), and the
+ * connection fails after KEEPALIVE_PROBES unanswered probes, so a dead
+ * peer is noticed within about 2s seconds.  s == 0 leaves fd alone.  A
+ * listening socket passes the settings on to the sockets it accepts.
+ */
+int
+netio_keepalive(int fd, unsigned int s)
+{
+	int on = 1, idle = (int)s, intvl = s / 3 > 0 ? (int)s / 3 : 1;
+	int cnt = KEEPALIVE_PROBES;
+
+	if (s == 0)
+		return 0;
+	if (setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle)) ==
+		-1 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl)) ==
+		-1 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) == -1)
+		return -1;
+	return 0;
 }
 
 /* Bytes written to fd that the peer has not acknowledged yet. */

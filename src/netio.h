@@ -14,8 +14,9 @@
 
 #include "proto.h"
 
-#define NETIO_ADDRSTRLEN 64   /* numeric IPv6 with a scope id fits */
-#define NETIO_NEVER INT64_MAX /* a deadline that never comes */
+#define NETIO_ADDRSTRLEN 64	  /* numeric IPv6 with a scope id fits */
+#define NETIO_NEVER INT64_MAX	  /* a deadline that never comes */
+#define NETIO_KEEPALIVE_MAX 32767 /* seconds: the kernel's TCP_KEEPIDLE cap */
 
 struct netio_addr {
 	struct sockaddr_storage ss;
@@ -51,6 +52,7 @@ int netio_connect_back_start(const struct netio_addr *,
     const struct netio_addr *, unsigned int);
 int netio_connect_back(const struct netio_addr *, const struct netio_addr *,
     unsigned int, long);
+int netio_keepalive(int, unsigned int);
 enum netio_result
 netio_recv_field(int, struct proto_handshake *, int64_t, enum proto_status *);
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stddef.h>
 
+#include "netio.h"
 #include "num.h"
 #include "options.h"
 
@@ -32,6 +33,8 @@ const struct options_def options_table[] = {
 	{ "penalty-exempt", 0, OPTIONS_CIDR, O(penalty.exempt), 0, 0 },
 	{ "max-untrusted-auths", 0, OPTIONS_COUNT, O(limits.untrusted_auths), 0,
 	    100000 },
+	{ "keepalive", 0, OPTIONS_COUNT, O(keepalive_s), 0,
+	    NETIO_KEEPALIVE_MAX },
 };
 const size_t options_count = sizeof(options_table) / sizeof(options_table[0]);
 
@@ -44,6 +47,7 @@ options_defaults(struct options *o)
 		.grace_ms = 30000,
 		.connect_ms = 5000,
 		.fail_delay_ms = 2000,
+		.keepalive_s = 60,
 	};
 	connlimit_defaults(&o->limits);
 	penalty_defaults(&o->penalty);

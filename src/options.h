@@ -21,15 +21,16 @@ struct config;
  * line of -T (settings.c).
  */
 struct options {
-	const char *pam_service; /* --pam-service, default "rexec" */
-	int allow_root;		 /* --allow-root */
-	int check_shell;	 /* --check-shell: /etc/shells */
-	int allow_low_ports;	 /* --allow-low-ports */
-	int debug;		 /* -d: log to stderr */
-	long grace_ms;		 /* --login-grace-time */
-	long connect_ms;	 /* --connect-timeout */
-	long fail_delay_ms;	 /* --fail-delay */
-	int nlisten;		 /* -l given: standalone mode */
+	const char *pam_service;  /* --pam-service, default "rexec" */
+	int allow_root;		  /* --allow-root */
+	int check_shell;	  /* --check-shell: /etc/shells */
+	int allow_low_ports;	  /* --allow-low-ports */
+	int debug;		  /* -d: log to stderr */
+	long grace_ms;		  /* --login-grace-time */
+	long connect_ms;	  /* --connect-timeout */
+	long fail_delay_ms;	  /* --fail-delay */
+	unsigned int keepalive_s; /* --keepalive, 0: off */
+	int nlisten;		  /* -l given: standalone mode */
 	const char *listen[OPTIONS_MAX_LISTEN];
 	struct acl allow, deny;	      /* --allow, --deny */
 	struct connlimit_opts limits; /* --max-startups, --per-source-max... */

@@ -139,6 +139,8 @@ connect_back(struct session *s)
 		    s->hs.port);
 		refuse(s, PROTO_TXT_CONNECT, SESSION_EXIT_PROTO);
 	}
+	if (netio_keepalive(s->errfd, s->opts->keepalive_s) == -1)
+		log_warn("keepalive on the stderr channel");
 	log_info("connect-back to %s port %u: stderr channel open",
 	    s->peer.host, s->hs.port);
 }
@@ -575,8 +577,11 @@ session_run(int sock, const struct options *opts, int startup_fd, int gated)
 	}
 	log_debug("connection from %s port %u", s->peer.host, s->peer.port);
 	proctitle_set("[connection] %s port %u", s->peer.host, s->peer.port);
-	if (startup_fd == -1) /* inetd mode: no listener has checked it */
+	if (startup_fd == -1) { /* inetd mode: no listener has seen it */
+		if (netio_keepalive(sock, opts->keepalive_s) == -1)
+			log_warn("keepalive");
 		check_address(s);
+	}
 	phase_handshake(s);
 	proctitle_set("[connection] %s port %u, user \"%s\"", s->peer.host,
 	    s->peer.port, s->user);
