@@ -20,7 +20,8 @@ SERVER = rexecd options listen listener connproc connlimit penalty acl \
 	refuse notify session authpam privdrop memtrim command cloexec relay \
 	rnd preflight proctitle state account log \
 	admission hashtab timeheap trust authgate tarpit config config_match \
-	pattern policy settings record journal userslot startup $(COMMON)
+	pattern policy settings record journal userslot startup holders \
+	$(COMMON)
 
 CHECK_TARGETS = check-unit check-e2e
 

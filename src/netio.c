@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/sockios.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -17,13 +16,12 @@
 #include <poll.h>
 #include <string.h>
 #include <time.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "netio.h"
 
 #define PEEK_SIZE 4096	   /* a page of stack, a handful of peeks per field */
-#define DRAIN_SLICE_MS 20  /* how often a closing socket is looked at */
+#define DRAIN_BUDGET 65536 /* bytes discarded per look at a closing socket */
 #define KEEPALIVE_PROBES 3 /* unanswered probes before a peer is dead */
 
 /* Milliseconds on the monotonic clock (which cannot fail on Linux). */
@@ -380,17 +378,6 @@ netio_keepalive(int fd, unsigned int s)
 	return 0;
 }
 
-/* Bytes written to fd that the peer has not acknowledged yet. */
-static int
-unacked(int fd)
-{
-	int n = 0;
-
-	if (ioctl(fd, SIOCOUTQ, &n) == -1)
-		return 0;
-	return n;
-}
-
 /*
  * Reads and discards what the peer has sent so far, without waiting;
  * when budget is not NULL, at most *budget bytes in all (it counts
@@ -421,55 +408,49 @@ netio_discard(int fd, size_t *budget)
 }
 
 /*
- * Waits, at most max_ms, until the peer has acknowledged all that was
- * written to fd, discarding what it sends meanwhile and at least once.
- * A close over unread input makes the kernel send a reset, which throws
- * away whatever is still queued for the peer (and some peers drop what
- * they received but did not read yet); after this, close sends a FIN.
+ * Discards what the peer of fd has sent, at most DRAIN_BUDGET bytes at
+ * a time; 1 once it has closed its side (or the connection failed).
  */
-static void
-drain_until_acked(int fd, long max_ms)
+static int
+peer_done(int fd)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	int64_t deadline = netio_deadline(max_ms);
+	size_t budget = DRAIN_BUDGET;
 
-	while (!netio_discard(fd, NULL) && unacked(fd) > 0 &&
-	    netio_left(deadline) > 0) {
-		if (poll(&pfd, 1, DRAIN_SLICE_MS) == -1 && errno != EINTR)
-			break;
-	}
+	return netio_discard(fd, &budget) == 1 && budget > 0;
 }
 
 /*
- * Closes a connection this process alone holds (a refusal) without
- * losing what was written to it: shut the write side, so the client reads
- * the end of the text and closes; discard what it sends until it has, for
- * at most max_ms; close.  A client still sending after the close gets a
- * reset, but only after it had the text and its end.
+ * Closes fd and fd2 (or -1), connections this process alone holds,
+ * without losing what was written to them and without a reset: shut
+ * the write side of each, so that the peer reads everything, then the
+ * end, and closes; discard what it still sends until it has closed
+ * (its FIN comes after its last byte), for at most max_ms; close.  A
+ * close over unread input would make the kernel answer with a reset,
+ * which throws away output still on its way.  Only a peer that goes on
+ * sending past max_ms can still get one.
  */
 void
-netio_close_gently(int fd, long max_ms)
+netio_close_gently(int fd, int fd2, long max_ms)
 {
+	struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN },
+		{ .fd = fd2, .events = POLLIN } };
 	int64_t deadline = netio_deadline(max_ms);
+	int i;
 
-	(void)shutdown(fd, SHUT_WR);
-	while (
-	    !netio_discard(fd, NULL) && netio_wait(fd, POLLIN, deadline) == 0)
-		;
-	close(fd);
-}
-
-/*
- * Lets go of this process's hold on a connection that others (jobs the
- * command left running) may still write to: no shutdown, which would
- * cut them off; wait until the peer has it all, then close.  The
- * connection ends when its last holder closes it.
- */
-void
-netio_release(int fd, long max_ms)
-{
-	drain_until_acked(fd, max_ms);
-	close(fd);
+	for (i = 0; i < 2; i++)
+		if (pfd[i].fd != -1)
+			(void)shutdown(pfd[i].fd, SHUT_WR);
+	do {
+		for (i = 0; i < 2; i++)
+			if (pfd[i].fd != -1 && peer_done(pfd[i].fd)) {
+				close(pfd[i].fd);
+				pfd[i].fd = -1;
+			}
+	} while ((pfd[0].fd != -1 || pfd[1].fd != -1) &&
+	    netio_poll(pfd, 2, deadline) > 0);
+	for (i = 0; i < 2; i++)
+		if (pfd[i].fd != -1)
+			close(pfd[i].fd);
 }
 
 /*

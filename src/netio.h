@@ -58,8 +58,7 @@ netio_recv_field(int, struct proto_handshake *, int64_t, enum proto_status *);
 
 /* Ends of connections, and the descriptors under them. */
 int netio_discard(int, size_t *);
-void netio_close_gently(int, long);
-void netio_release(int, long);
+void netio_close_gently(int, int, long);
 int netio_std_fds(void);
 
 #endif

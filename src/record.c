@@ -38,6 +38,7 @@ record_journal(const char *path)
 enum {
 	ST_FIN_WAIT2 = 5,
 	ST_TIME_WAIT = 6,
+	ST_CLOSE = 7,
 	ST_CLOSE_WAIT = 8,
 	ST_LAST_ACK = 9,
 	ST_CLOSING = 11
@@ -47,15 +48,17 @@ enum {
  * Reads a connection's byte counters (TCP_INFO): received from the peer,
  * and sent and acknowledged by it; the kernel counts a FIN in each
  * direction and, on a connection this side opened (active: the stderr
- * channel), the SYN as one byte each, which are taken off here.  Runs
- * wherever the socket is held.
+ * channel), the SYN as one byte each, which are taken off here.  A
+ * connection closed by both FINs (CLOSE, and no error: not a reset)
+ * counts both.  Runs wherever the socket is held.
  */
 void
 record_tcp(int fd, int active, struct record_io *io)
 {
 	struct tcp_info ti;
 	socklen_t len = sizeof(ti);
-	int st;
+	int st, err = 0;
+	socklen_t elen = sizeof(err);
 
 	memset(&ti, 0, sizeof(ti));
 	memset(io, 0, sizeof(*io));
@@ -65,14 +68,19 @@ record_tcp(int fd, int active, struct record_io *io)
 		    sizeof(ti.tcpi_bytes_received))
 		return;
 	st = ti.tcpi_state;
+	if (st == ST_CLOSE &&
+	    (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == -1 ||
+		err != 0))
+		st = -1; /* reset: no FIN was counted */
 	io->valid = 1;
 	io->in = ti.tcpi_bytes_received;
 	io->out = ti.tcpi_bytes_acked;
 	if (io->in > 0 &&
 	    (st == ST_CLOSE_WAIT || st == ST_LAST_ACK || st == ST_CLOSING ||
-		st == ST_TIME_WAIT))
+		st == ST_TIME_WAIT || st == ST_CLOSE))
 		io->in--;
-	if (io->out > 0 && (st == ST_FIN_WAIT2 || st == ST_TIME_WAIT))
+	if (io->out > 0 &&
+	    (st == ST_FIN_WAIT2 || st == ST_TIME_WAIT || st == ST_CLOSE))
 		io->out--;
 	if (io->out > 0 && active)
 		io->out--;

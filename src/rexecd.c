@@ -416,7 +416,7 @@ tell_client(void)
 		return;
 	n = proto_format_refusal(buf, sizeof(buf), PROTO_TXT_UNAVAILABLE);
 	(void)netio_write_all(client_fd, buf, n);
-	netio_close_gently(client_fd, 1000);
+	netio_close_gently(client_fd, -1, 1000);
 	client_fd = -1;
 }
 

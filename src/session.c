@@ -74,7 +74,7 @@ refuse(struct session *s, const char *text, int code)
 	(void)netio_write_all(s->sock, buf, n);
 	if (s->errfd != -1)
 		close(s->errfd);
-	netio_close_gently(s->sock, REFUSE_CLOSE_MS);
+	netio_close_gently(s->sock, -1, REFUSE_CLOSE_MS);
 	_exit(code);
 }
 
@@ -400,7 +400,9 @@ user_main(struct session *s, const int report[2])
 	user_prepare(s);
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
-	if (sigprocmask(SIG_BLOCK, &chld, NULL) == -1 ||
+	/* jobs the command leaves behind become ours (relay.c) */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1 ||
+	    sigprocmask(SIG_BLOCK, &chld, NULL) == -1 ||
 	    (sigfd = signalfd(-1, &chld, SFD_CLOEXEC)) == -1)
 		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
 	if ((pid = command_start(&s->command)) == -1) {
