@@ -28,8 +28,8 @@
 #define CLI_EXIT_NOSTATUS 4 /* -S: the remote status never arrived */
 #define CLI_EXIT_SIGNAL 128 /* plus the signal that ended the client */
 
-#define CLI_DEFAULT_TIMEOUT 30 /* seconds */
-#define CLI_PASS_BUF 256       /* longest password read from any source */
+#define CLI_DEFAULT_TIMEOUT 30		    /* seconds */
+#define CLI_PASS_BUF (PROTO_PASS_LIMIT + 1) /* longest password, NUL too */
 
 struct cli_opts {
 	const char *host;

@@ -310,13 +310,9 @@ cli_creds_get(const struct cli_opts *o, struct cli_creds *c)
 		strcpy(netrc, ".netrc");
 	else if (cli_netrc_find(netrc, o->host, wanted_user(o), &n) == -1)
 		goto out;
+	/* the server decides how long a password may be */
 	if (pick_user(o, &n, c) == -1 || pick_pass(o, &n, netrc, c) == -1)
 		goto out;
-	if (strlen(c->pass) > PROTO_PASS_MAX) {
-		cli_msg_warnx("password too long (at most %d characters)",
-		    PROTO_PASS_MAX);
-		goto out;
-	}
 	rv = 0;
 out:
 	explicit_bzero(&n, sizeof(n));

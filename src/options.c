@@ -9,6 +9,7 @@
 #include "netio.h"
 #include "num.h"
 #include "options.h"
+#include "proto.h"
 
 #define O(f) offsetof(struct options, f)
 
@@ -35,6 +36,8 @@ const struct options_def options_table[] = {
 	    100000 },
 	{ "keepalive", 0, OPTIONS_COUNT, O(keepalive_s), 0,
 	    NETIO_KEEPALIVE_MAX },
+	{ "max-password-length", 0, OPTIONS_COUNT, O(max_pass), 1,
+	    PROTO_PASS_LIMIT },
 };
 const size_t options_count = sizeof(options_table) / sizeof(options_table[0]);
 
@@ -48,6 +51,7 @@ options_defaults(struct options *o)
 		.connect_ms = 5000,
 		.fail_delay_ms = 2000,
 		.keepalive_s = 60,
+		.max_pass = PROTO_PASS_MAX,
 	};
 	connlimit_defaults(&o->limits);
 	penalty_defaults(&o->penalty);

@@ -30,6 +30,7 @@ struct options {
 	long connect_ms;	  /* --connect-timeout */
 	long fail_delay_ms;	  /* --fail-delay */
 	unsigned int keepalive_s; /* --keepalive, 0: off */
+	unsigned int max_pass;	  /* --max-password-length */
 	int nlisten;		  /* -l given: standalone mode */
 	const char *listen[OPTIONS_MAX_LISTEN];
 	struct acl allow, deny;	      /* --allow, --deny */

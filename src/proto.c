@@ -9,13 +9,17 @@
 
 #include "proto.h"
 
-/* Resets a handshake to expect the port field. */
+/*
+ * Resets a handshake to expect the port field, with the protocol's
+ * password limit (a server may raise pass_max up to PROTO_PASS_LIMIT).
+ */
 void
 proto_init(struct proto_handshake *hs)
 {
 	hs->field = PROTO_F_PORT;
 	hs->len = 0;
 	hs->port = 0;
+	hs->pass_max = PROTO_PASS_MAX;
 	hs->user[0] = hs->pass[0] = hs->cmd[0] = '\0';
 }
 
@@ -92,7 +96,7 @@ proto_feed(struct proto_handshake *hs, const void *buf, size_t len,
 			    PROTO_EUSER, PROTO_F_PASS, p[i]);
 			break;
 		case PROTO_F_PASS:
-			st = string_byte(hs, hs->pass, PROTO_PASS_MAX,
+			st = string_byte(hs, hs->pass, hs->pass_max,
 			    PROTO_EPASS, PROTO_F_CMD, p[i]);
 			break;
 		case PROTO_F_CMD:
@@ -180,7 +184,7 @@ proto_encode_creds(char *buf, size_t size, const char *user, const char *pass,
 	size_t off = 0;
 
 	if (put_string(buf, size, &off, user, PROTO_USER_MAX) == -1 ||
-	    put_string(buf, size, &off, pass, PROTO_PASS_MAX) == -1 ||
+	    put_string(buf, size, &off, pass, PROTO_PASS_LIMIT) == -1 ||
 	    put_string(buf, size, &off, cmd, PROTO_CMD_MAX) == -1)
 		return -1;
 	return (ssize_t)off;

@@ -15,7 +15,8 @@
 
 #define PROTO_DEFAULT_PORT "512"   /* TCP, as getaddrinfo() takes it */
 #define PROTO_USER_MAX 256	   /* characters, NUL excluded */
-#define PROTO_PASS_MAX 16	   /* characters, NUL excluded */
+#define PROTO_PASS_MAX 16	   /* characters, NUL excluded: the default */
+#define PROTO_PASS_LIMIT 511	   /* the most a server may allow (PAM's) */
 #define PROTO_CMD_MAX (131072 - 1) /* one exec argument (MAX_ARG_STRLEN) */
 #define PROTO_PORT_DIGITS 5
 #define PROTO_MSG_MAX 1024 /* longest refusal text a client keeps */
@@ -61,7 +62,7 @@ enum proto_status {
 	PROTO_FIELD, /* a field is complete; *used bytes were consumed */
 	PROTO_EPORT, /* port field is not plain digits in 0..65535 */
 	PROTO_EUSER, /* user name over PROTO_USER_MAX */
-	PROTO_EPASS, /* password over PROTO_PASS_MAX */
+	PROTO_EPASS, /* password over pass_max */
 	PROTO_ECMD   /* command over PROTO_CMD_MAX */
 };
 
@@ -69,8 +70,9 @@ struct proto_handshake {
 	enum proto_field field; /* the field being read */
 	size_t len;		/* bytes of that field so far */
 	unsigned int port;	/* 0: no stderr channel */
+	size_t pass_max;	/* longest password taken (PROTO_PASS_MAX) */
 	char user[PROTO_USER_MAX + 1];
-	char pass[PROTO_PASS_MAX + 1];
+	char pass[PROTO_PASS_LIMIT + 1];
 	char cmd[PROTO_CMD_MAX + 1];
 };
 

@@ -566,6 +566,7 @@ session_run(int sock, const struct options *opts, int startup_fd, int gated)
 	if (s->gated && sigprocmask(SIG_BLOCK, &usr1, NULL) == -1)
 		fatal("sigprocmask");
 	proto_init(&s->hs);
+	s->hs.pass_max = opts->max_pass;
 	s->deadline = netio_deadline(opts->grace_ms);
 	alarm((unsigned int)(opts->grace_ms / 1000 + 2));
 	if (netio_endpoints(sock, &s->peer, &s->local) == -1) {

@@ -253,7 +253,8 @@ def test_no_password_source_and_no_terminal(rexec):
 
 @pytest.mark.parametrize("args,password,msg", [
     (["-l", "u" * 257], "pw", b"user name too long (at most 256 characters)"),
-    (["-l", "u"], "p" * 17, b"password too long (at most 16 characters)"),
+    (["-l", "u"], "p" * 512,
+     b"REXEC_PASSWORD too long (at most 511 characters)"),
 ])
 def test_local_limits(rexec, args, password, msg):
     r = rexec(*args, "127.0.0.1", "true", password=password)

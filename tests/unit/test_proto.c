@@ -60,7 +60,7 @@ struct text {
 
 static unsigned char inbuf[INBUF_MAX];
 static char want_user[PROTO_USER_MAX + 2];
-static char want_pass[PROTO_PASS_MAX + 2];
+static char want_pass[PROTO_PASS_LIMIT + 2];
 static char want_cmd[PROTO_CMD_MAX + 2];
 static struct proto_handshake hs_a, hs_b;
 
@@ -499,6 +499,49 @@ test_limits(void **state)
 	assert_int_equal(PROTO_REFUSED, 1);
 }
 
+/*
+ * A server that raises pass_max (--max-password-length) takes passwords
+ * up to it and refuses the next byte as ever.
+ */
+static void
+test_raised_password_limit(void **state)
+{
+	static char in[PROTO_PASS_LIMIT + 16];
+	size_t used, n;
+
+	(void)state;
+	n = 6;
+	memcpy(in, "0\0bob\0", n);
+	memset(in + n, 'p', 64);
+	n += 64;
+	memcpy(in + n, "\0id\0", 4);
+	n += 4;
+	proto_init(&hs_a);
+	assert_int_equal(hs_a.pass_max, PROTO_PASS_MAX);
+	assert_int_equal(proto_feed(&hs_a, in, n, &used), PROTO_FIELD);
+	assert_int_equal(proto_feed(&hs_a, in + used, n - used, &used),
+	    PROTO_FIELD);
+	assert_int_equal(proto_feed(&hs_a, in + 6, n - 6, &used), PROTO_EPASS);
+	assert_int_equal(used, PROTO_PASS_MAX);
+	proto_init(&hs_a);
+	hs_a.pass_max = 64;
+	for (used = 0; hs_a.field != PROTO_F_DONE;) {
+		size_t u;
+
+		assert_int_equal(proto_feed(&hs_a, in + used, n - used, &u),
+		    PROTO_FIELD);
+		used += u;
+	}
+	assert_int_equal(strlen(hs_a.pass), 64);
+	assert_string_equal(hs_a.cmd, "id");
+	proto_init(&hs_a);
+	hs_a.pass_max = 63;
+	assert_int_equal(proto_feed(&hs_a, in, n, &used), PROTO_FIELD);
+	assert_int_equal(proto_feed(&hs_a, in + 2, n - 2, &used), PROTO_FIELD);
+	assert_int_equal(proto_feed(&hs_a, in + 6, n - 6, &used), PROTO_EPASS);
+	assert_int_equal(used, 63);
+}
+
 /* proto_wipe leaves no byte of the password behind. */
 static void
 test_wipe(void **state)
@@ -577,7 +620,7 @@ struct creds_case {
 	struct seg out[MAXSEGS];
 };
 
-#define CREDS_BIG (PROTO_USER_MAX + PROTO_PASS_MAX + PROTO_CMD_MAX + 3)
+#define CREDS_BIG (PROTO_USER_MAX + PROTO_PASS_LIMIT + PROTO_CMD_MAX + 3)
 
 static struct creds_case creds_cases[] = {
 	{ "encode_creds: user, password, command", T("alice"), T("secret"),
@@ -597,11 +640,17 @@ static struct creds_case creds_cases[] = {
 	    { REP("u", PROTO_USER_MAX), LIT("\0pw\0id\0") } },
 	{ "encode_creds: user of 257 characters", TREP("u", PROTO_USER_MAX + 1),
 	    T("pw"), T("id"), CREDS_BIG, -1, { LIT("") } },
-	{ "encode_creds: password of 16 characters", T("bob"),
-	    TREP("p", PROTO_PASS_MAX), T("id"), CREDS_BIG, PROTO_PASS_MAX + 8,
-	    { LIT("bob\0"), REP("p", PROTO_PASS_MAX), LIT("\0id\0") } },
+	/* the client sends any password a server may take; it decides */
 	{ "encode_creds: password of 17 characters", T("bob"),
-	    TREP("p", PROTO_PASS_MAX + 1), T("id"), CREDS_BIG, -1,
+	    TREP("p", PROTO_PASS_MAX + 1), T("id"), CREDS_BIG,
+	    PROTO_PASS_MAX + 9,
+	    { LIT("bob\0"), REP("p", PROTO_PASS_MAX + 1), LIT("\0id\0") } },
+	{ "encode_creds: password of 511 characters", T("bob"),
+	    TREP("p", PROTO_PASS_LIMIT), T("id"), CREDS_BIG,
+	    PROTO_PASS_LIMIT + 8,
+	    { LIT("bob\0"), REP("p", PROTO_PASS_LIMIT), LIT("\0id\0") } },
+	{ "encode_creds: password of 512 characters", T("bob"),
+	    TREP("p", PROTO_PASS_LIMIT + 1), T("id"), CREDS_BIG, -1,
 	    { LIT("") } },
 	{ "encode_creds: command of PROTO_CMD_MAX characters", T("bob"),
 	    T("pw"), TREP("c", PROTO_CMD_MAX), CREDS_BIG, PROTO_CMD_MAX + 8,
@@ -620,7 +669,7 @@ static void
 test_creds_row(void **state)
 {
 	const struct creds_case *c = *state;
-	static char user[PROTO_USER_MAX + 2], pass[PROTO_PASS_MAX + 2];
+	static char user[PROTO_USER_MAX + 2], pass[PROTO_PASS_LIMIT + 2];
 	size_t n, used;
 	ssize_t ret;
 
@@ -639,6 +688,7 @@ test_creds_row(void **state)
 	assert_int_equal(creds_buf[n], CANARY);
 
 	proto_init(&hs_a);
+	hs_a.pass_max = PROTO_PASS_LIMIT;
 	assert_int_equal(proto_feed(&hs_a, "0\0", 2, &used), PROTO_FIELD);
 	for (n = 0; hs_a.field != PROTO_F_DONE; n += used)
 		assert_int_equal(proto_feed(&hs_a, creds_buf + n,
@@ -902,7 +952,7 @@ test_text_row(void **state)
 #define ROWS(t) nitems(t)
 static struct CMUnitTest tests[ROWS(feed_cases) + ROWS(port_cases) +
     ROWS(creds_cases) + ROWS(refusal_cases) + ROWS(reply_cases) +
-    ROWS(signal_cases) + ROWS(text_cases) + 6];
+    ROWS(signal_cases) + ROWS(text_cases) + 7];
 static size_t ntests;
 
 static void
@@ -935,6 +985,7 @@ main(void)
 	add("feed: every port round-trips", test_port_roundtrip, NULL);
 	add("limits: 256, 16, MAX_ARG_STRLEN - 1", test_limits, NULL);
 	add("wipe: password erased", test_wipe, NULL);
+	add("feed: a raised password limit", test_raised_password_limit, NULL);
 	ADD_ROWS(port_cases, test_port_row);
 	ADD_ROWS(creds_cases, test_creds_row);
 	ADD_ROWS(refusal_cases, test_refusal_row);
