@@ -1,6 +1,7 @@
 /*
  * acl.h: address rules (--allow, --deny, --penalty-exempt) and the
- * source keys that limits and penalties count by.  Pure: no I/O.
+ * source keys that limits and penalties count by (--source-prefix).
+ * Pure: no I/O.
  */
 #ifndef ACL_H
 #define ACL_H
@@ -9,16 +10,18 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#define ACL_STRLEN 64	 /* "ADDR/BITS" of any address fits */
+#define ACL_STRLEN 80	 /* "ADDR%SCOPE/BITS" of any address fits */
 #define ACL_MAX_RULES 64 /* per list: each is matched per connection */
 
 /*
  * An address in one 16-byte form: IPv4 (and v4-mapped IPv6) as
- * ::ffff:a.b.c.d with v4 set, so the two compare alike.
+ * ::ffff:a.b.c.d with v4 set, so the two compare alike.  A link-local
+ * IPv6 address keeps its scope (the interface index; 0: none).
  */
 struct acl_addr {
 	uint8_t a[16];
 	int v4;
+	uint32_t scope;
 };
 
 /* A network: the first bits (0..32 for IPv4, 0..128 for IPv6) of net. */
@@ -40,6 +43,8 @@ int acl_rule_match(const struct acl_rule *, const struct acl_addr *);
 int acl_match(const struct acl *, const struct acl_addr *);
 int
 acl_permits(const struct acl *, const struct acl *, const struct acl_addr *);
+int acl_parse_prefix(const char *, unsigned int *, unsigned int *);
+int acl_source_prefix(unsigned int, unsigned int);
 void acl_source_key(struct acl_addr *, const struct acl_addr *);
 const char *acl_key_format(char *, size_t, const struct acl_addr *);
 

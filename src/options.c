@@ -39,6 +39,7 @@ const struct options_def options_table[] = {
 	    NETIO_KEEPALIVE_MAX },
 	{ "max-password-length", 0, OPTIONS_COUNT, O(max_pass), 1,
 	    PROTO_PASS_LIMIT },
+	{ "source-prefix", 0, OPTIONS_PREFIX, O(source_v4), 0, 0 },
 };
 const size_t options_count = sizeof(options_table) / sizeof(options_table[0]);
 
@@ -53,6 +54,8 @@ options_defaults(struct options *o)
 		.fail_delay_ms = 2000,
 		.keepalive_s = 60,
 		.max_pass = PROTO_PASS_MAX,
+		.source_v4 = 32,
+		.source_v6 = 128,
 	};
 	connlimit_defaults(&o->limits);
 	penalty_defaults(&o->penalty);
@@ -142,6 +145,11 @@ options_set(struct options *o, const struct options_def *d, const char *arg)
 							       OPTIONS_EVALUE;
 	case OPTIONS_PENALTY:
 		return penalty_parse(p, arg) == 0 ? OPTIONS_OK : OPTIONS_EVALUE;
+	case OPTIONS_PREFIX:
+		return acl_parse_prefix(arg, &o->source_v4, &o->source_v6) ==
+			0 ?
+		    OPTIONS_OK :
+		    OPTIONS_EVALUE;
 	}
 	return OPTIONS_EVALUE;
 }

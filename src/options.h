@@ -21,17 +21,18 @@ struct config;
  * line of -T (settings.c).
  */
 struct options {
-	const char *pam_service;  /* --pam-service, default "rexec" */
-	int allow_root;		  /* --allow-root */
-	int check_shell;	  /* --check-shell: /etc/shells */
-	int allow_low_ports;	  /* --allow-low-ports */
-	int debug;		  /* -d: log to stderr */
-	long grace_ms;		  /* --login-grace-time */
-	long connect_ms;	  /* --connect-timeout */
-	long fail_delay_ms;	  /* --fail-delay */
-	unsigned int keepalive_s; /* --keepalive, 0: off */
-	unsigned int max_pass;	  /* --max-password-length */
-	int nlisten;		  /* -l given: standalone mode */
+	const char *pam_service;	   /* --pam-service, default "rexec" */
+	int allow_root;			   /* --allow-root */
+	int check_shell;		   /* --check-shell: /etc/shells */
+	int allow_low_ports;		   /* --allow-low-ports */
+	int debug;			   /* -d: log to stderr */
+	long grace_ms;			   /* --login-grace-time */
+	long connect_ms;		   /* --connect-timeout */
+	long fail_delay_ms;		   /* --fail-delay */
+	unsigned int keepalive_s;	   /* --keepalive, 0: off */
+	unsigned int max_pass;		   /* --max-password-length */
+	unsigned int source_v4, source_v6; /* --source-prefix V4:V6 */
+	int nlisten;			   /* -l given: standalone mode */
 	const char *listen[OPTIONS_MAX_LISTEN];
 	struct acl allow, deny;	      /* --allow, --deny */
 	struct connlimit_opts limits; /* --max-startups, --per-source-max... */
@@ -49,7 +50,8 @@ enum options_unit {
 	OPTIONS_CIDR,	  /* an address rule appended to a struct acl */
 	OPTIONS_LISTEN,	  /* ADDR:PORT appended to listen[] */
 	OPTIONS_STARTUPS, /* START:RATE:FULL or N (connlimit.c) */
-	OPTIONS_PENALTY	  /* KEY:SECONDS,... or off (penalty.c) */
+	OPTIONS_PENALTY,  /* KEY:SECONDS,... or off (penalty.c) */
+	OPTIONS_PREFIX	  /* V4:V6 into source_v4 and source_v6 (acl.c) */
 };
 
 /*

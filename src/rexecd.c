@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "acl.h"
 #include "config.h"
 #include "journal.h"
 #include "listen.h"
@@ -52,7 +53,7 @@ usage(FILE *f)
 "                 [--deny CIDR]... [--max-startups START:RATE:FULL]\n"
 "                 [--per-source-max N] [--max-sessions N]\n"
 "                 [--penalty SPEC|off] [--penalty-exempt CIDR]...\n"
-"                 [--max-untrusted-auths N]\n"
+"                 [--max-untrusted-auths N] [--source-prefix V4:V6]\n"
 "                 [--keepalive S] [--max-password-length N]\n"
 "\n"
 "Serves rexec (TCP port 512).  Without -l the connection is on standard\n"
@@ -83,14 +84,17 @@ usage(FILE *f)
 "                            longest password taken, up to 511 (default:\n"
 "                            16, the protocol's)\n"
 "\n"
-"Address rules (CIDR: ADDR or ADDR/BITS, IPv4 or IPv6; v4-mapped is IPv4),\n"
+"Address rules (CIDR: ADDR or ADDR/BITS, IPv4 or IPv6, v4-mapped is IPv4;\n"
+"a link-local ADDR may name its link: fe80::1%%eth0, fe80::%%eth0/64),\n"
 "checked before anything is read, in both modes:\n"
 "      --allow CIDR          serve only addresses some --allow covers\n"
 "                            (repeatable; default: every address)\n"
 "      --deny CIDR           never serve these; wins over --allow\n"
 "                            (repeatable; default: none)\n"
 "\n"
-"Standalone daemon only (a source is an IPv4 address or an IPv6 /64):\n"
+"Standalone daemon only (a source is an address cut to --source-prefix):\n"
+"      --source-prefix V4:V6 leading bits of an IPv4 and of an IPv6 address\n"
+"                            that make one source (default: 32:128)\n"
 "      --max-startups START:RATE:FULL\n"
 "                            connections not yet logged in: from START on,\n"
 "                            drop RATE%% of new ones, rising to all at FULL;\n"
@@ -504,6 +508,8 @@ main(int argc, char **argv)
 	options_defaults(&opts);
 	parse_args(argc, argv, &opts, &rq);
 	read_config(&opts, &conf, &rq);
+	if (acl_source_prefix(opts.source_v4, opts.source_v6) == -1)
+		fatalx("--source-prefix");
 	if (rq.show)
 		exit(settings_show(stdout, &opts, rq.who));
 	if (rq.check)

@@ -114,6 +114,9 @@ show_option(FILE *f, const struct options *o, const struct options_def *d)
 	case OPTIONS_PENALTY:
 		penalty(f, p);
 		break;
+	case OPTIONS_PREFIX:
+		(void)fprintf(f, " %u:%u\n", o->source_v4, o->source_v6);
+		break;
 	default:
 		(void)fputc('\n', f);
 		break;

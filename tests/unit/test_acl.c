@@ -1,8 +1,8 @@
 /*
  * test_acl.c: table-driven unit tests for the address rules and source
  * keys (src/acl.c), run with cmocka: the CIDR parser, the matcher
- * (IPv4, IPv6, v4-mapped IPv6 as IPv4), --allow/--deny precedence, and
- * the per-source keys (IPv4 address, IPv6 /64).
+ * (IPv4, IPv6, v4-mapped IPv6 as IPv4), --allow/--deny precedence,
+ * scoped rules, and the per-source keys under --source-prefix.
  */
 #include <arpa/inet.h>
 #include <setjmp.h>
@@ -186,40 +186,165 @@ test_allow_and_deny(void **state)
 	free(deny.rule);
 }
 
-/* Client address, the key it is counted by, as the log shows it. */
+/*
+ * Client address, source prefix (IPv4:IPv6), the key it is counted by,
+ * as the log shows it.  Scoped (link-local) sources keep their scope:
+ * fe80::1 on one link is not fe80::1 on another.
+ */
 static const struct {
-	const char *addr, *key;
+	const char *addr;
+	unsigned int v4, v6;
+	const char *key;
 } keys[] = {
-	{ "192.0.2.7", "192.0.2.7" },
-	{ "::ffff:192.0.2.7", "192.0.2.7" },
-	{ "2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64" },
-	{ "2001:db8:1:2::ffff", "2001:db8:1:2::/64" },
-	{ "::1", "::/64" },
+	{ "192.0.2.7", 32, 128, "192.0.2.7" },
+	{ "::ffff:192.0.2.7", 32, 128, "192.0.2.7" },
+	{ "192.0.2.7", 24, 128, "192.0.2.0/24" },
+	{ "::ffff:192.0.2.7", 24, 64, "192.0.2.0/24" },
+	{ "192.0.2.7", 0, 128, "0.0.0.0/0" },
+	{ "2001:db8:1:2:3:4:5:6", 32, 128, "2001:db8:1:2:3:4:5:6" },
+	{ "2001:db8:1:2:3:4:5:6", 32, 64, "2001:db8:1:2::/64" },
+	{ "2001:db8:1:2::ffff", 32, 64, "2001:db8:1:2::/64" },
+	{ "2001:db8:1:2:3:4:5:6", 32, 56, "2001:db8:1::/56" },
+	{ "2001:db8:1:2:3:4:5:6", 32, 0, "::/0" },
+	{ "::1", 32, 128, "::1" },
+	{ "::1", 32, 64, "::/64" },
+	{ "fe80::1%1", 32, 128, "fe80::1%1" },
+	{ "fe80::1%2", 32, 64, "fe80::%2/64" },
+	{ "fe80::1", 32, 128, "fe80::1" },
 };
+
+/* A socket address with a scope: "ADDR%N" (N numeric). */
+static void
+scoped_addr_of(const char *s, struct acl_addr *a)
+{
+	struct sockaddr_storage ss;
+	char buf[INET6_ADDRSTRLEN];
+	const char *pct = strchr(s, '%');
+
+	if (pct == NULL) {
+		addr_of(s, a);
+		return;
+	}
+	memcpy(buf, s, (size_t)(pct - s));
+	buf[pct - s] = '\0';
+	sockaddr_of(buf, &ss);
+	((struct sockaddr_in6 *)&ss)->sin6_scope_id =
+	    (uint32_t)strtoul(pct + 1, NULL, 10);
+	assert_int_equal(acl_addr_from(a, (struct sockaddr *)&ss), 0);
+}
 
 static void
 test_source_keys(void **state)
 {
-	struct acl_addr a, k, k2;
+	struct acl_addr a, k;
 	char buf[ACL_STRLEN];
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < nitems(keys); i++) {
-		addr_of(keys[i].addr, &a);
+		assert_int_equal(acl_source_prefix(keys[i].v4, keys[i].v6), 0);
+		scoped_addr_of(keys[i].addr, &a);
 		acl_source_key(&k, &a);
 		assert_string_equal(acl_key_format(buf, sizeof(buf), &k),
 		    keys[i].key);
 	}
-	/* Two hosts of one /64 share a key; the next /64 does not. */
-	addr_of("2001:db8:1:2::1", &a);
-	acl_source_key(&k, &a);
-	addr_of("2001:db8:1:2:ffff::9", &a);
-	acl_source_key(&k2, &a);
-	assert_memory_equal(k.a, k2.a, sizeof(k.a));
-	addr_of("2001:db8:1:3::1", &a);
-	acl_source_key(&k2, &a);
-	assert_memory_not_equal(k.a, k2.a, sizeof(k.a));
+	assert_int_equal(acl_source_prefix(33, 128), -1);
+	assert_int_equal(acl_source_prefix(32, 129), -1);
+	assert_int_equal(acl_source_prefix(32, 128), 0);
+}
+
+/* Whether a and b, as sources under the prefix v4:v6, share a key. */
+static int
+same_source(unsigned int v4, unsigned int v6, const char *a, const char *b)
+{
+	struct acl_addr x, y, kx, ky;
+
+	assert_int_equal(acl_source_prefix(v4, v6), 0);
+	scoped_addr_of(a, &x);
+	scoped_addr_of(b, &y);
+	acl_source_key(&kx, &x);
+	acl_source_key(&ky, &y);
+	return memcmp(kx.a, ky.a, sizeof(kx.a)) == 0;
+}
+
+static void
+test_source_grouping(void **state)
+{
+	(void)state;
+	/* the default, 32:128: every address is a source of its own */
+	assert_false(
+	    same_source(32, 128, "2001:db8:1:2::1", "2001:db8:1:2:ffff::9"));
+	assert_true(same_source(32, 128, "2001:db8:1:2::1", "2001:db8:1:2::1"));
+	assert_false(same_source(32, 128, "192.0.2.1", "192.0.2.2"));
+	/* 24:64: one /64 (one LAN) is one source, one /24 too */
+	assert_true(
+	    same_source(24, 64, "2001:db8:1:2::1", "2001:db8:1:2:ffff::9"));
+	assert_false(same_source(24, 64, "2001:db8:1:2::1", "2001:db8:1:3::1"));
+	assert_true(same_source(24, 64, "192.0.2.1", "192.0.2.254"));
+	assert_false(same_source(24, 64, "192.0.2.1", "192.0.3.1"));
+	/* IPv4 never shares a key with IPv6, even at /0 */
+	assert_false(same_source(0, 0, "0.0.0.0", "::"));
+	assert_true(same_source(32, 128, "192.0.2.7", "::ffff:192.0.2.7"));
+	/* the same link-local address on two links: two sources */
+	assert_false(same_source(32, 128, "fe80::1%1", "fe80::1%2"));
+	assert_false(same_source(32, 64, "fe80::1%1", "fe80::2%2"));
+	assert_true(same_source(32, 64, "fe80::1%1", "fe80::2%1"));
+	assert_int_equal(acl_source_prefix(32, 128), 0);
+}
+
+/* Prefix options: what parses, into what. */
+static void
+test_prefix_option(void **state)
+{
+	unsigned int v4, v6;
+
+	(void)state;
+	assert_int_equal(acl_parse_prefix("32:128", &v4, &v6), 0);
+	assert_true(v4 == 32 && v6 == 128);
+	assert_int_equal(acl_parse_prefix("24:64", &v4, &v6), 0);
+	assert_true(v4 == 24 && v6 == 64);
+	assert_int_equal(acl_parse_prefix("0:0", &v4, &v6), 0);
+	assert_true(v4 == 0 && v6 == 0);
+	assert_int_equal(acl_parse_prefix("33:64", &v4, &v6), -1);
+	assert_int_equal(acl_parse_prefix("24:129", &v4, &v6), -1);
+	assert_int_equal(acl_parse_prefix("24", &v4, &v6), -1);
+	assert_int_equal(acl_parse_prefix("24:", &v4, &v6), -1);
+	assert_int_equal(acl_parse_prefix(":64", &v4, &v6), -1);
+	assert_int_equal(acl_parse_prefix("24:64:1", &v4, &v6), -1);
+	assert_int_equal(acl_parse_prefix("+24:64", &v4, &v6), -1);
+	assert_int_equal(acl_parse_prefix("024:64", &v4, &v6), -1);
+	assert_int_equal(acl_parse_prefix("24: 64", &v4, &v6), -1);
+}
+
+/* Scoped rules: fe80::/64%N, fe80::1%N; a scope only on link-local. */
+static void
+test_scoped_rules(void **state)
+{
+	struct acl_rule r;
+	struct acl_addr a;
+
+	(void)state;
+	assert_int_equal(acl_parse("fe80::1%1", &r), 0);
+	assert_int_equal(r.bits, 128);
+	scoped_addr_of("fe80::1%1", &a);
+	assert_true(acl_rule_match(&r, &a));
+	scoped_addr_of("fe80::1%2", &a);
+	assert_false(acl_rule_match(&r, &a));
+	assert_int_equal(acl_parse("fe80::%2/64", &r), 0);
+	scoped_addr_of("fe80::9%2", &a);
+	assert_true(acl_rule_match(&r, &a));
+	scoped_addr_of("fe80::9%1", &a);
+	assert_false(acl_rule_match(&r, &a));
+	/* without a scope a rule covers every link */
+	assert_int_equal(acl_parse("fe80::/10", &r), 0);
+	scoped_addr_of("fe80::9%7", &a);
+	assert_true(acl_rule_match(&r, &a));
+	assert_int_equal(acl_parse("fe80::1%lo", &r), 0);
+	assert_int_equal(acl_parse("2001:db8::1%1", &r), -1);
+	assert_int_equal(acl_parse("192.0.2.1%1", &r), -1);
+	assert_int_equal(acl_parse("fe80::1%", &r), -1);
+	assert_int_equal(acl_parse("fe80::1%nosuchif0", &r), -1);
+	assert_int_equal(acl_parse("fe80::1/64%1", &r), -1);
 }
 
 int
@@ -231,6 +356,9 @@ main(void)
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_allow_and_deny),
 		cmocka_unit_test(test_source_keys),
+		cmocka_unit_test(test_source_grouping),
+		cmocka_unit_test(test_prefix_option),
+		cmocka_unit_test(test_scoped_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

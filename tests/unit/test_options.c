@@ -22,7 +22,7 @@ struct row {
 	const char *name; /* option, without "--" */
 	const char *arg;
 	enum options_error want;
-	long value; /* SECONDS: ms; COUNT: the count */
+	long value; /* SECONDS: ms; COUNT: the count; PREFIX: v4 * 1000 + v6 */
 };
 
 static const struct row rows[] = {
@@ -78,6 +78,28 @@ static const struct row rows[] = {
 	{ "penalty-exempt", "example.org", OPTIONS_EVALUE, 0 },
 	{ "pam-service", "other", OPTIONS_OK, 0 },
 	{ "listen", "127.0.0.1:5120", OPTIONS_OK, 0 },
+	{ "listen", "[::1]:65535", OPTIONS_OK, 0 },
+	{ "listen", ":0", OPTIONS_OK, 0 },
+	{ "listen", "127.0.0.1:99999", OPTIONS_EPORT, 0 },
+	{ "listen", "127.0.0.1:65536", OPTIONS_EPORT, 0 },
+	{ "listen", "127.0.0.1:+512", OPTIONS_EPORT, 0 },
+	{ "listen", "127.0.0.1:", OPTIONS_EPORT, 0 },
+	{ "listen", "127.0.0.1", OPTIONS_EPORT, 0 },
+	{ "listen", ":rexec", OPTIONS_EPORT, 0 },
+	{ "keepalive", "0", OPTIONS_OK, 0 },
+	{ "keepalive", "60", OPTIONS_OK, 60 },
+	{ "keepalive", "32767", OPTIONS_OK, 32767 },
+	{ "keepalive", "32768", OPTIONS_EVALUE, 0 },
+	{ "keepalive", "1.5", OPTIONS_EVALUE, 0 },
+	{ "max-password-length", "64", OPTIONS_OK, 64 },
+	{ "max-password-length", "511", OPTIONS_OK, 511 },
+	{ "max-password-length", "512", OPTIONS_EVALUE, 0 },
+	{ "max-password-length", "0", OPTIONS_EVALUE, 0 },
+	{ "source-prefix", "24:64", OPTIONS_OK, 24 * 1000 + 64 },
+	{ "source-prefix", "0:0", OPTIONS_OK, 0 },
+	{ "source-prefix", "33:64", OPTIONS_EVALUE, 0 },
+	{ "source-prefix", "24:129", OPTIONS_EVALUE, 0 },
+	{ "source-prefix", "24", OPTIONS_EVALUE, 0 },
 	{ "debug", NULL, OPTIONS_OK, 0 },
 	{ "allow-root", NULL, OPTIONS_OK, 0 },
 	{ "allow-low-ports", NULL, OPTIONS_OK, 0 },
@@ -152,6 +174,9 @@ test_row(void **state)
 		assert_int_equal(o.nlisten, 1);
 		assert_ptr_equal(o.listen[0], r->arg);
 		break;
+	case OPTIONS_PREFIX:
+		assert_int_equal(o.source_v4 * 1000 + o.source_v6, r->value);
+		break;
 	case OPTIONS_STARTUPS:
 	case OPTIONS_PENALTY:
 		break; /* their parsers have tests of their own */
@@ -192,6 +217,10 @@ test_defaults(void **state)
 	assert_int_equal(o.limits.per_source, 32);
 	assert_int_equal(o.limits.sessions, 1024);
 	assert_int_equal(o.nlisten, 0);
+	assert_int_equal(o.keepalive_s, 60);
+	assert_int_equal(o.max_pass, 16);
+	assert_int_equal(o.source_v4, 32);
+	assert_int_equal(o.source_v6, 128);
 }
 
 /* -l up to OPTIONS_MAX_LISTEN times, then "too many". */

@@ -127,8 +127,9 @@ test_sources_are_separate_and_exempt_never_charged(void **state)
 }
 
 /*
- * IPv6 sources are charged per /64, but an exemption is matched against
- * the client's own address: exempting one /128 spares that host only.
+ * With --source-prefix 32:64 IPv6 sources are charged per /64, but an
+ * exemption is matched against the client's own address: exempting one
+ * /128 spares that host only.
  */
 static void
 test_ipv6_per_64_and_exempt_single_host(void **state)
@@ -136,6 +137,7 @@ test_ipv6_per_64_and_exempt_single_host(void **state)
 	struct acl_addr host = key("2001:db8::5"), other = key("2001:db8::6");
 
 	(void)state;
+	assert_int_equal(acl_source_prefix(32, 64), 0);
 	assert_int_equal(acl_add(&conf.exempt, "2001:db8::5"), 0);
 	fail_n("2001:db8::5", PENALTY_AUTHFAIL, 10, 0);
 	assert_int_equal(penalty_count(), 0);
@@ -144,6 +146,21 @@ test_ipv6_per_64_and_exempt_single_host(void **state)
 	assert_int_equal(penalty_count(), 1);
 	/* the /64 is penalised, the exempt host in it is not refused */
 	assert_false(penalty_refuses(&host, 0));
+	assert_int_equal(acl_source_prefix(32, 128), 0);
+}
+
+/* By default (32:128) an IPv6 source is one address: its LAN goes free. */
+static void
+test_ipv6_per_address_by_default(void **state)
+{
+	struct acl_addr mistyper = key("2001:db8::6");
+	struct acl_addr neighbour = key("2001:db8::7");
+
+	(void)state;
+	fail_n("2001:db8::6", PENALTY_AUTHFAIL, 10, 0);
+	assert_true(penalty_refuses(&mistyper, 0));
+	assert_false(penalty_refuses(&neighbour, 0));
+	assert_int_equal(penalty_count(), 1);
 }
 
 static void
@@ -250,6 +267,7 @@ main(void)
 		cmocka_unit_test_setup(test_capped_at_max, setup),
 		cmocka_unit_test_setup(
 		    test_sources_are_separate_and_exempt_never_charged, setup),
+		cmocka_unit_test_setup(test_ipv6_per_address_by_default, setup),
 		cmocka_unit_test_setup(test_ipv6_per_64_and_exempt_single_host,
 		    setup),
 		cmocka_unit_test_setup(test_expire_and_next, setup),
