@@ -400,9 +400,13 @@ user_main(struct session *s, const int report[2])
 	user_prepare(s);
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
-	/* jobs the command leaves behind become ours (relay.c) */
+	/*
+	 * Jobs the command leaves behind become ours (relay.c).  SIGCHLD is
+	 * the only signal blocked here, for the signalfd: not the gate's
+	 * SIGUSR1 and SIGUSR2 the connection process blocked.
+	 */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1 ||
-	    sigprocmask(SIG_BLOCK, &chld, NULL) == -1 ||
+	    sigprocmask(SIG_SETMASK, &chld, NULL) == -1 ||
 	    (sigfd = signalfd(-1, &chld, SFD_CLOEXEC)) == -1)
 		refuse(s, PROTO_TXT_TRY_AGAIN, SESSION_EXIT_ERROR);
 	if ((pid = command_start(&s->command)) == -1) {
