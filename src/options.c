@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <stddef.h>
-#include <string.h>
 
 #include "netio.h"
 #include "num.h"
@@ -61,19 +60,10 @@ options_defaults(struct options *o)
 	penalty_defaults(&o->penalty);
 }
 
-/*
- * Appends an ADDR:PORT to the -l list.  The port is checked now: plain
- * decimal digits, 1 to 65535, or 0 for a port the kernel picks (the
- * "listening on" line shows it); the address when it is opened.
- */
+/* Appends an ADDR:PORT to the -l list (checked when it is opened). */
 static enum options_error
 add_listen(struct options *o, const char *arg)
 {
-	const char *colon = strrchr(arg, ':');
-	unsigned long port;
-
-	if (colon == NULL || num_count(colon + 1, 0, 65535, &port) == -1)
-		return OPTIONS_EPORT;
 	if (o->nlisten == OPTIONS_MAX_LISTEN)
 		return OPTIONS_ETOOMANY;
 	o->listen[o->nlisten++] = arg;

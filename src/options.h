@@ -73,7 +73,6 @@ enum options_error {
 	OPTIONS_ESECONDS, /* not a number of seconds in range */
 	OPTIONS_ETOOMANY, /* more -l than OPTIONS_MAX_LISTEN */
 	OPTIONS_ERULES,	  /* more address rules than ACL_MAX_RULES */
-	OPTIONS_EPORT,	  /* -l without a port of digits in 0..65535 */
 	OPTIONS_ENOMEM
 };
 

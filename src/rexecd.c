@@ -165,11 +165,6 @@ bad_option(const struct options_def *d, const char *arg, enum options_error e)
 		option_exit("too many -%c", d->letter);
 	if (e == OPTIONS_ETOOMANY)
 		option_exit("%stoo many %s", where, name);
-	if (e == OPTIONS_EPORT)
-		option_exit("%s%s %s: bad port \"%s\" (1-65535; 0: any free "
-			    "port)",
-		    where, where_kw != NULL ? name : "-l", arg,
-		    strrchr(arg, ':') != NULL ? strrchr(arg, ':') + 1 : "");
 	if (e == OPTIONS_ESECONDS)
 		option_exit("%s%s: bad number of seconds \"%s\"", where, name,
 		    arg);

@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from rexectest import procs
 from rexectest.paths import SERVER
 from rexectest.wire import LOGIN_INCORRECT, Conn, rexec
 
@@ -273,9 +274,13 @@ def test_end_with_shell(conf_server, user):
               "sleep 15 & echo $!", errchan=True, timeout=12)
     assert r.status == b"\x00"
     job = int(r.output)
-    with open(f"/proc/{job}/stat") as f:
-        fields = f.read().split()
-    assert fields[1] == "(sleep)" and fields[2] in "SR"
+
+    def fields():
+        with open(f"/proc/{job}/stat") as f:
+            return f.read().split()
+    # the job may not have exec'd sleep yet when the session ends
+    assert procs.wait_until(lambda: fields()[1] == "(sleep)")
+    assert fields()[2] in "SR"
 def server_cmd(*args):
     return subprocess.run([str(SERVER), *args], capture_output=True,
                           text=True, timeout=30)
