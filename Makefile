@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # rexecd: `make` builds build/in.rexecd and build/rexec.
 # `make run` starts the server on 127.0.0.1:5120; `make check` runs every test.
 

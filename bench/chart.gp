@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Draws the benchmark table as ratios to netkit (bench/run.py calls this).
 # Variables: up (data: higher is better), down (lower is better), out (PNG),
 # title.  Data columns: label, rexecd, rexecd inetd, machine limit.

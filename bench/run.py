@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """rexecd benchmark driver (run as root by `make bench`).
 
 Starts this project's in.rexecd (standalone, and inetd mode under

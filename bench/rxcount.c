@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * rxcount: a pam_exec helper for the benchmark's PAM stack.  It runs
  * (as root, from the server's authentication step) once per password

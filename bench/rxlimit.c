@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * rxlimit: the machine's own limits for the benchmark, measured the
  * way a server would pay them, one operation at a time:

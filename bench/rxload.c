@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * rxload: the benchmark's load generator.  Threads act as rexec clients
  * over loopback and the results come out as one "key=value ..." line on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * rxload.h: the benchmark's rexec client side.  rxsess.c runs one
  * session over loopback (connect, optional stderr channel, handshake,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """rexecd benchmark: the table, the targets, the chart, the profile classes
 (see bench/run.py)."""
 import csv

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * rxsess.c: one rexec session as a client sees it, for the benchmark.
  * It connects (from a given source address if asked), opens the stderr

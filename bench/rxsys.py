@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """rexecd benchmark: the machine side (see bench/run.py).
 
 The test user and PAM stack, the shared files changed for a run and how

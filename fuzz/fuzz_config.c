@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_config.c: libFuzzer target for the configuration file parser
  * (src/config.c) and the Match evaluation (src/config_match.c).  The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_proto.c: libFuzzer target for the rexec wire parsers in
  * src/proto.c (proto_feed on the server side, proto_reply_feed on the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Abuse tests (root): hostile handshakes, connection limits, penalties,
 # address rules, the fail2ban filter, Nmap's rexec-brute, refusal timing,
 # 5,000 connections in a row (tests/abuse).  They need nmap and fail2ban

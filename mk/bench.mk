@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # `make bench`: this server (standalone and inetd mode) side by side with
 # Debian's netkit in.rexecd and the machine's own limits (root only; about
 # 11 minutes on 2 cores; see docs/PERFORMANCE.md).  `make bench BENCH_QUICK=1`

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # rexec(1), the client: build/rexec, and `make check-client`.
 REXEC_OBJS = $(B)/rexec.o $(patsubst src/%.c,$(B)/%.o,$(wildcard src/cli_*.c)) \
 	$(COMMON:%=$(B)/%.o)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # The cwrap lane: the built server without root, under uid_wrapper,
 # nss_wrapper and pam_wrapper (pam_matrix), in both modes.  As root,
 # tests/cwrap/run.sh drops to an unprivileged user (CWRAP_UID, 65534)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # `make deps`: the Debian packages the build needs; `make deps-test`: those
 # the tests need too.  Fragments add theirs with DEPS += / TEST_DEPS +=.
 # Both install through apt-get what is missing, and need root for that.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Fuzzing with clang's libFuzzer, ASan and UBSan; binaries in $(B)/fuzz/.
 # `make fuzz` fuzzes for FUZZ_SECONDS; `make fuzz-smoke` (CI) runs every
 # seed once, then fuzzes for FUZZ_SMOKE_SECONDS.  Inputs found go to

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # glibc-check.sh MAX LIBC BINARY...: fails when a binary needs a glibc
 # newer than MAX (e.g. 2.28).  Reads the GLIBC_ versions of the symbols
 # each binary imports (objdump -T).  A version above MAX is accepted only

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # `make check-glibc`: both binaries run on glibc 2.28 (RHEL 8, Debian 10)
 # and later: no symbol they import is newer than GLIBC_MAX, apart from
 # those glibc only re-versioned since (mk/glibc-check.sh says which).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # `make install` and `make uninstall` (docs/INSTALL.md); `make check-install`
 # tests what was installed (root: real users, PAM, inetd).
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # install.sh: `make install` and `make uninstall` (mk/install.mk sets the
 # variables below in the environment).
 #

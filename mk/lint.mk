@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # `make lint`: cppcheck, clang-tidy (.clang-tidy), the clang static
 # analyzer (scan-build) and clang-format (.clang-format); any finding
 # fails.  All four run, even after a failure; `make lint-cppcheck`,

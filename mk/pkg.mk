@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Packages (docs/INSTALL.md, "Packages"):
 #   make deb        the Debian package, from debian/ (debhelper), checked
 #                   with lintian: $(PKG_B)/rexecd_$(VERSION)_ARCH.deb

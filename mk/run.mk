@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # `make run`: the server in the foreground on 127.0.0.1:5120, logging to stderr.
 RUN_ADDR ?= 127.0.0.1:5120
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # `make check-asan`: the unit and end-to-end tests against a build with
 # AddressSanitizer and UndefinedBehaviorSanitizer, in $(ASAN_B).
 #

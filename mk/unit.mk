@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Unit tests (cmocka): tests/unit/test_<mod>.c is linked with $(B)/<mod>.o.
 # Add a module with one line:  UNIT_TESTS += <mod>
 # and, if its test needs more objects:  $(B)/test_<mod>: $(B)/<other>.o

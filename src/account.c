@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * account.c: what the connection process needs to know of the account
  * that logs in, as root: its own copy of the passwd entry, whether the

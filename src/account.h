@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* account.h: the account that logs in, copied and checked (root). */
 #ifndef ACCOUNT_H
 #define ACCOUNT_H

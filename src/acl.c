@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * acl.c: address rules and source keys, for the listener and the
  * connection process (root).  Pure apart from the allocation in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * acl.h: address rules (--allow, --deny, --penalty-exempt) and the
  * source keys that limits and penalties count by (--source-prefix).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * admission.c: what the standalone listener (root) does between a
  * connection's accept() and its fork(), beyond the address rules, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * admission.h: the standalone listener's defences between accept() and
  * fork(): penalised connections held, fair admission, the turns of

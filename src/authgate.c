@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * authgate.c: the listener's bound on password checks for sources that
  * have not logged in recently (root, listener only).  Pure: no I/O.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * authgate.h: how many password checks for untrusted sources run at
  * once, and the queue of those waiting (standalone listener).

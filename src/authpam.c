@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * authpam.c: the PAM conversation and transaction, in the connection
  * process, as root: start, PAM_RHOST and PAM_TTY, authenticate, account,

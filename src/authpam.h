@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* authpam.h: the PAM transaction of one connection, run as root. */
 #ifndef AUTHPAM_H
 #define AUTHPAM_H

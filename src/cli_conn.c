@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cli_conn.c: rexec(1)'s sockets.  The primary connection tries every
  * address of the host in turn, each within the timeout.  The stderr

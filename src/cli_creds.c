@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cli_creds.c: the user name and the password rexec(1) sends.
  *

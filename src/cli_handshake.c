@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cli_handshake.c: rexec(1)'s side of the exchange, up to the status
  * byte: the port field, the server's connect-back (accepted before the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cli_io.c: rexec(1) once the server said yes.  One poll loop, the
  * pump, moves stdin to the primary connection (half-closing it at

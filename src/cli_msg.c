@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cli_msg.c: rexec(1)'s diagnostics.  Every message goes to stderr as
  * one line starting with "rexec: ", so scripts and pdsh can tell the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cli_netrc.c: finds the ~/.netrc entry that applies to a host and a
  * user, the way ftp(1) reads the file: "machine NAME" entries first,

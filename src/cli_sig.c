@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cli_sig.c: the signals rexec(1) forwards (SIGINT, SIGQUIT, SIGTERM,
  * SIGHUP) turned into bytes on a pipe, so the I/O pump's poll loop sees

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cli_status.c: -S, the remote command's exit status over a protocol
  * that has none.

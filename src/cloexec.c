@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cloexec.c: marks every descriptor from a number up close-on-exec, so
  * that a program started later (posix_spawn) gets only 0, 1 and 2:

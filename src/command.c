@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * command.c: what the command gets: an environment built from scratch (as
  * root, before the user's process is forked), then, in the user's process

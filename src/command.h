@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* command.h: the command's environment and its start. */
 #ifndef COMMAND_H
 #define COMMAND_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * config.c: reads the configuration file (rexecd.conf(5)) in the
  * server's first process, as root: at startup in standalone mode, once

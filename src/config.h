@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * config.h: the configuration file, rexecd.conf(5): read once, kept as
  * one buffer and one array of lines; the per-session keywords resolved

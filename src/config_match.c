@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * config_match.c: the per-session view of the configuration, in the
  * per-connection process (root) once the user is known: which Match

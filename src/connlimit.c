@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * connlimit.c: the standalone listener's table of connection processes
  * and the limits it enforces before forking one (root, listener only).

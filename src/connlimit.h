@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * connlimit.h: the standalone listener's connection limits and its table
  * of per-connection processes (--max-startups, --per-source-max,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * connproc.c: the connection processes as the standalone listener (root)
  * sees them.  It accepts a connection and decides, before anything is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* connproc.h: accepting, forking and reaping connection processes. */
 #ifndef CONNPROC_H
 #define CONNPROC_H

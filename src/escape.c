@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * escape.c: the one escaper for text that came from the network, used
  * by the connection process (user names and PAM's words, before they

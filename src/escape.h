@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * escape.h: text that came from the network made safe to print, in the
  * server's log and on the client's terminal.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * hashtab.c: fixed-size hash tables for the standalone listener (root):
  * the sources it counts, penalises and trusts, and its children by pid.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * hashtab.h: a fixed-size hash table from 16-byte keys (a source's
  * address, a pid) to small entry numbers, for the listener's tables.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * holders.c: whether a process below the relay still holds one of the
  * session's sockets.  Runs in the relay, as the user, once the command

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * journal.c: one journal entry as one datagram to the journal's native
  * socket: each field "KEY=value\n", or, for a value holding a newline,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * journal.h: structured log entries to the systemd journal over its
  * native socket protocol, without libsystemd.

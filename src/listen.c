@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * listen.c: the standalone daemon's listening sockets (root, at start):
  * the -l addresses bound, or sockets taken from the service manager

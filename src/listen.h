@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* listen.h: the standalone daemon's listening sockets. */
 #ifndef LISTEN_H
 #define LISTEN_H

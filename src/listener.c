@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * listener.c: the standalone daemon's loop (root).  One epoll set holds
  * the listening sockets, a signalfd, the startup pipe and the refused

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * listener.h: the standalone daemon's loop, the state it shares with
  * connproc.c, and the one list of what its epoll events are about.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * log.c: logging for every process of the server (the client prints
  * its own messages, cli_msg.c).  Messages go to syslog (daemon

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* log.h: one logging API for every process: syslog, or stderr with -d. */
 #ifndef LOG_H
 #define LOG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * memtrim.c: a process that stays for the whole session gives back, once
  * its login is done, the memory that the login alone needed: heap pages

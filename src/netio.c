@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * netio.c: the I/O layer of both programs.  Deadlines are milliseconds
  * on the monotonic clock; every wait ends at one, every write is

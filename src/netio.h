@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * netio.h: the I/O layer of both programs: deadlines (milliseconds on
  * the monotonic clock), waiting on descriptors, complete writes,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * notify.c: the sd_notify protocol in a few lines, without libsystemd:
  * one datagram to the AF_UNIX socket named by $NOTIFY_SOCKET (a leading

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * num.c: the one place where decimal numbers are read, in the server
  * (options, LISTEN_FDS, address prefixes) and in the client (-p, -t).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * num.h: the numbers of command lines and of the environment, for the
  * server and the client.  Pure: no I/O, no allocation.

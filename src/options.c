@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * options.c: the server's options as one table, their defaults, and how
  * a value given for one of them is checked and stored.  Runs in the

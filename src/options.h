@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * options.h: the server's options, and the one table that defines them:
  * name, letter, unit and the field each one sets.

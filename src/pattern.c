@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pattern.c: wildcard patterns (`*` any run of characters, `?` one
  * character, anything else itself) and comma-separated pattern lists in

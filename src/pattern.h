@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pattern.h: the wildcard patterns and pattern lists of the
  * configuration file (rexecd.conf(5)).  Pure: no I/O, no allocation.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * penalty.c: the per-source penalty table of the standalone listener
  * (root).  Times are milliseconds on the monotonic clock, passed in by

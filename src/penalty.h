@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * penalty.h: per-source penalties of the standalone listener.  A source
  * (an IPv4 address or an IPv6 /64) earns penalty time for each failure;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * policy.c: the per-session rules of rexecd.conf(5), applied in the
  * per-connection process (root) after PAM has authenticated the user:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * policy.h: the per-session rules of the configuration file: who may
  * log in (AllowUsers, DenyUsers, AllowGroups, DenyGroups) and what they

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * preflight.c: in.rexecd -t.  Once the options and the configuration
  * file have been read (a bad one has already ended the program with exit

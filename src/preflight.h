@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* preflight.h: in.rexecd -t, the configuration checked without serving. */
 #ifndef PREFLIGHT_H
 #define PREFLIGHT_H

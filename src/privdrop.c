@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * privdrop.c: identity changes.  privdrop_groups() runs as root in the
  * connection process before PAM establishes credentials;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* privdrop.h: giving up root for good. */
 #ifndef PRIVDROP_H
 #define PRIVDROP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * proctitle.c: the process title, as ps(1) and /proc/PID/cmdline show
  * it, set by overwriting the memory that holds the command line (and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* proctitle.h: what ps(1) shows for each process of the server. */
 #ifndef PROCTITLE_H
 #define PROCTITLE_H

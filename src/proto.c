@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * proto.c: the rexec handshake as pure state machines, shared by
  * in.rexecd and rexec(1).  No I/O, no allocation, no libc beyond memory

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * record.c: the session record (rexecd.conf(5), SESSION RECORD), made in
  * the per-connection process (root) when a session ends or its login is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * record.h: the record of a session, logged once when it ends (or when
  * its login is refused) as key=value text and as journal fields.

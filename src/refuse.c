@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * refuse.c: how the standalone listener (root) refuses a connection
  * without a process of its own and without ever blocking.

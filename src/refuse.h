@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * refuse.h: refusals sent by the standalone listener, after a
  * connect-back when the client asked for one, and the gentle close that

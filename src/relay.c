@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * relay.c: the user's process (never root) that stays beside the
  * command.  The command reads and writes the sockets itself; the relay

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* relay.h: the user's process that forwards signals to the command. */
 #ifndef RELAY_H
 #define RELAY_H

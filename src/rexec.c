@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * rexec.c: rexec(1), run one command on a host through its rexec
  * service.  This file reads the command line and runs the steps in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * rexecd.c: in.rexecd's main(), as root: a clean start whatever the
  * launcher left (startup.c), the command line (read through options.c's

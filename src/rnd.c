@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * rnd.c: random numbers below a bound, without modulo bias, from the
  * kernel's getrandom() (glibc 2.25; arc4random_uniform() needs 2.36).

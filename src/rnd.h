@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* rnd.h: uniform random numbers from the kernel (getrandom), buffered. */
 #ifndef RND_H
 #define RND_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * session.c: one rexec connection, phase by phase, in its own process.
  *

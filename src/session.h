@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* session.h: one connection, from the first byte to the PAM session's end. */
 #ifndef SESSION_H
 #define SESSION_H

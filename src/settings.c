@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * settings.c: `in.rexecd -T`: every setting as a `keyword value` line,
  * in lower case as rexecd.conf(5) spells the keywords, after the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* settings.h: in.rexecd -T, the effective settings. */
 #ifndef SETTINGS_H
 #define SETTINGS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * startup.c: what in.rexecd does first, in every mode and as root,
  * before it trusts anything its launcher left behind: every signal

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * state.c: what the standalone listener shows of itself, in the
  * listener (root): its process title, like sshd's

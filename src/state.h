@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* state.h: the standalone listener's counts, shown to the operator. */
 #ifndef STATE_H
 #define STATE_H

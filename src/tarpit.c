@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tarpit.c: the standalone listener (root) holds each connection from a
  * penalised source, without reading it, and refuses it only when its

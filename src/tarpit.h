@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tarpit.h: connections from penalised sources, held unread by the
  * standalone listener until their refusal is due.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * timeheap.c: the listener's timers (root): a binary min-heap of
  * deadlines, one per entry number 0..max-1, with each entry's position

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * timeheap.h: deadlines of numbered entries, earliest first (a binary
  * heap with each entry's position), for the listener's timers.

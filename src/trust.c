@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * trust.c: sources that logged in successfully in the last day, for the
  * standalone listener (root).  Their connections skip the early drop of

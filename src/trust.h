@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * trust.h: the standalone listener's memory of sources that logged in
  * recently, whose connections go before strangers'.

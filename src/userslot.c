@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * userslot.c: the per-user cap on concurrent sessions (MaxSessionsPerUser
  * in rexecd.conf(5)), kept by the kernel rather than by a process: a

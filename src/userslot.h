@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * userslot.h: MaxSessionsPerUser: one of N lock files per user, held
  * for the whole session, in both inetd and standalone mode.

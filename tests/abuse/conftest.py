@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The server of the abuse tests (root: real users, real PAM), started
 with exactly the options a test gives.  Users, the PAM services (the
 usual one and pam_delay_service, which keeps pam_unix's own failure

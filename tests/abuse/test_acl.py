@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """--allow and --deny: checked right after accept (standalone) or at start
 (inetd), before a byte is read; refused with "\\x01...access denied.\\n".
 """

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Password checks go to users first: sources that have not logged in
 recently check passwords one at a time (--max-untrusted-auths, here 1),
 waiting their turn in the order they asked; a source that logged in

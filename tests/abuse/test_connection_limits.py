@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Connection limits of the standalone daemon: unauthenticated connections
 (--max-startups, with random early drop), per source (--per-source-max),
 connections served (--max-sessions), and running out of descriptors.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """5,000 connections in a row, of every kind the listener handles: whole
 sessions, refused logins, refused handshakes, and connections the
 listener turns away itself (address rule, penalty).  Afterwards the

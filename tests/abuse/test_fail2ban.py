@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """contrib/fail2ban/filter.d/rexecd.conf against logs the server wrote.
 
 Failures are made from distinct 127/8 sources, then Debian's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The fail2ban filter and the journal jail against a real systemd journal.
 
 No journald runs on a test machine without systemd as PID 1, so the test

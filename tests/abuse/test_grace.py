@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The login grace time covers PAM too: a PAM stack that stalls (here a
 pam_exec module that sleeps) is cut off by the alarm backstop.  The
 process cannot log its own end, so the listener logs it (in the form the

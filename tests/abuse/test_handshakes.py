@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Malformed and hostile handshakes against one standalone server, each
 with the exact reply it must get; after each, a valid session must still
 succeed, and at the end every connection process must have ended.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Nmap's rexec-brute against the server (Debian package nmap).
 
 rexec-brute calls a login valid unless the answer contains "incorrect",

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Per-source penalties: failures earn a source penalty time; while it is
 penalised, its connections are refused at once, before any PAM work.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Refusals every client can read: a client that asked for a stderr
 channel waits in accept() for the connect-back before it reads anything,
 so the listener connects back (to the client's own address, without

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """No user enumeration by timing: every refused login is answered
 --fail-delay after the credentials arrived, whether the user does not
 exist, the password is wrong, the password is empty or the user is root.

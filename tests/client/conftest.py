@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Fixtures for the rexec(1) tests: the client, a test user, the servers.
 
 The servers under test are Debian's historical netkit in.rexecd (package

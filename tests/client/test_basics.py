@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """rexec(1) against real servers: output, the stderr channel, stdin."""
 import os
 import subprocess

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Connections, the stderr channel's safety, timeouts and IPv6."""
 import os
 import socket

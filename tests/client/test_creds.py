@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Where the user name and password come from, and the refusals."""
 import os
 import pty

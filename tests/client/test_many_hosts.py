@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """One command on many hosts: rexec(1) under pdsh and ClusterShell.
 
 The fleet fixture runs 32 of our servers, one process per address

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """PermitCommand (rexecd.conf) under the real pdsh and ClusterShell.
 
 Two of our servers (127.0.0.2, 127.0.0.3, one port) read a file that

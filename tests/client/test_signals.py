@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Signals: forwarded as bytes on the stderr channel, a second one ends."""
 import signal
 import subprocess

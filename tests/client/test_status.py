@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """-S: the remote exit status, carried by a trailer the client strips."""
 import re
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Fixtures for the cwrap lane: the real in.rexecd, without root.
 
 The server runs under LD_PRELOAD of three cwrap libraries:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Runs the cwrap lane (tests/cwrap) against a built server.
 #
 #   tests/cwrap/run.sh SERVER [pytest arguments...]

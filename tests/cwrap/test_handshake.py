@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Protocol-level refusals, before PAM: exact answers, the log line and
 exit code 2 (4 for the login grace timeout)."""
 import socket

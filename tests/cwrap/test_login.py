@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Successful logins under the wrappers: the bytes, the command's world,
 the stderr channel, and which fake uid the server logged in."""
 import signal

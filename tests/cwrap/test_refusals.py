@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Refused logins under the wrappers: one answer for every cause, the
 reason only in the log, and the per-connection process's exit code
 (3 for a refused login).  A failure in the user's process (home,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The servers the end-to-end tests run against (root: real users, the
 private PAM service of the shared fixtures, pam_unix nodelay).
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * glibc_rexec.c: runs one command through glibc's own rexec client,
  * rexec_af(), for the end-to-end tests.

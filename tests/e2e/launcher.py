@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """A careless launcher: starts a program the way some supervisors and
 scripts do, with state that survives execve().
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pam_ask.so: a PAM module for tests that asks the application's
  * conversation what its argument says, in one call, e.g.

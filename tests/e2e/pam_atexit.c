@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pam_atexit.so: a PAM module for tests that tells which processes run
  * the exit handlers of a module loaded as root:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The success path, byte by byte, in both modes."""
 from rexectest.wire import rexec
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Building without the PAM headers says what to install.
 
 The build runs in a mount namespace where /usr/include/security is an

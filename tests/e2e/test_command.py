@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """What the command really got: ids, groups, directory, argv, environment,
 descriptors, and no way back to root.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """rexecd.conf(5) end to end: a real file, real PAM, real users.
 
 Each test writes a configuration file and starts the server with -f, in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Every refusal, byte for byte: one text for every authentication
 failure, and the errors found after authentication (home directory,
 shell) before the status byte, with nothing in front of them."""

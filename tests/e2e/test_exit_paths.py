@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Every process the server forks leaves with _exit(): the exit handlers
 of a PAM module root loaded (pam_atexit.c records who runs them) never
 run in the user's process, whether the session ran or the user's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Field limits: user 256, password 16, command 131071 (one exec argument).
 
 Each limit is probed at the largest value that passes and the smallest

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """glibc's own client, rexec_af(), against the server (glibc_rexec.c).
 
 glibc sends a lone NUL for "no stderr channel", or listens on every

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Data after the status byte: stdin, stdout, stderr, and the end of it."""
 import os
 import socket

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """IPv6 on [::1], in both modes: the session, the connect-back, PAM_RHOST
 and the log all speak IPv6."""
 import socket

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """TCP keepalive on a session's sockets: the primary connection and the
 stderr channel, seen from outside with ss(8) and read back from the
 command's own descriptors (pidfd_getfd)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Whatever the launcher leaves behind: the server under launcher.py,
 which ignores SIGCHLD, blocks SIGALRM and SIGTERM, leaks a descriptor
 and sets umask 077 and /tmp as the working directory.  Sessions must

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """-l ADDR:PORT takes a port of plain decimal digits in 1..65535 (0:
 any free port, announced on stdout); anything else is refused at start,
 with exit code 2 and a message that names the -l and its port."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The log (-d, on stderr): one outcome line per connection, numeric
 addresses and ports, user names escaped, passwords never."""
 import re

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Ways to start the daemon besides -l and inetd Accept=yes: sockets from
 the service manager (LISTEN_FDS), a listening socket on fd 0 (inetd
 "wait"), several -l, -l :PORT, and the readiness notification."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Side by side with Debian's historical in.rexecd (netkit, rsh-server).
 
 netkit runs under systemd-socket-activate with its fixed PAM service

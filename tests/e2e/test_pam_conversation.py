@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The PAM conversation: the password answers one PAM_PROMPT_ECHO_OFF
 prompt; any other prompt fails the login with the usual text; messages
 are only logged.  A test module (pam_ask.c) asks what each stack says."""

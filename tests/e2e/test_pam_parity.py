@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """What PAM modules see and what the log says when PAM refuses.
 
 PAM_TTY is "rexec"; the refusal's log line names the PAM stage that

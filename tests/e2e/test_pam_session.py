@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The PAM session: opened before the command runs, closed after it ends,
 by a root process that holds no socket.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """--max-password-length: the protocol's 16 characters by default, more
 for sites that need it (up to what PAM takes), the same diagnostic past
 the limit; rexec(1) sends what it is given and lets the server decide."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The port field and the connect-back of the stderr channel."""
 import socket
 

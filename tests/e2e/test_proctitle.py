@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """What a running server shows: process titles and STATUS= notices.
 
 The titles are read from /proc/PID/cmdline, as ps(1) reads them: the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The end of a session: input reaches every process that still holds
 stdin, the connections close without a reset whatever the client is
 still sending, and nothing the command wrote is lost.  Both with the

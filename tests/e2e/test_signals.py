@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Signal bytes on the stderr channel, and the relay that forwards them.
 
 Before a signal byte goes out, the test waits until the command's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The standalone daemon: it stops on request, outlives bad clients,
 serves sessions side by side and reaps what it forks."""
 import os

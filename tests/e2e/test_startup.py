@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Starting the server: in.rexecd -t, and why a start fails.
 
 Every startup error is printed on stderr, naming what is wrong, and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Without -d the server logs to syslog: authentication events to the
 authpriv facility, the rest to daemon.
 

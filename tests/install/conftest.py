@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Fixtures for tests of an installed rexecd (root only).
 
 `make install` writes into a temporary DESTDIR with PREFIX=/usr/local, so

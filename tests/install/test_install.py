@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """What `make install` writes, and that `make uninstall` takes exactly that
 away again."""
 import hashlib

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The installed in.rexecd serving real sessions the ways it is shipped
 to run: Debian's openbsd-inetd with the installed inetd line, xinetd
 with the installed file (when xinetd is there), systemd-socket-activate

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The daemon units check the configuration before they start it
 (ExecStartPre=in.rexecd -t) and do not restart a daemon whose
 configuration cannot work (exit 2, RestartPreventExitStatus=2).  The

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Helpers for the package tests: the built packages, what `make
 install` writes for the same layout, and the file lists of a .deb and
 an RPM as {path: (mode, sha256 or symlink target)}."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The .deb on this machine, from dpkg -i to dpkg --purge (root).
 
 rsh-server is installed here (the other suites compare against its

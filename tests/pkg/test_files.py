@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The packages hold exactly what `make install` writes for their layout,
 with the differences each packaging system wants and nothing else; their
 relations, configuration files and RPM scriptlets."""

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_acl.c: table-driven unit tests for the address rules and source
  * keys (src/acl.c), run with cmocka: the CIDR parser, the matcher

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_authgate.c: unit tests for the bound on password checks for
  * untrusted sources (src/authgate.c): at most the limit run, the others

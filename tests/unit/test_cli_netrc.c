@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_cli_netrc.c: table-driven unit tests for rexec's ~/.netrc reader
  * (src/cli_netrc.c), run with cmocka.  Each row is a file's text, the

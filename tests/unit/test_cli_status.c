@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_cli_status.c: table-driven unit tests for rexec -S, the filter
  * that takes the remote exit status out of the stderr stream

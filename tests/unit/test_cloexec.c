@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_cloexec.c: unit tests for src/cloexec.c, run with cmocka: after
  * cloexec_from(3) every descriptor from 3 up is close-on-exec and 0, 1

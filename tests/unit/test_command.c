@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_command.c: unit tests for the command's environment
  * (src/command.c), run with cmocka: which NAME=value entries from PAM

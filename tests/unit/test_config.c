@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_config.c: table-driven unit tests for the configuration file
  * (src/config.c, src/config_match.c): the line lexer, the tokenizer,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_connlimit.c: unit tests for the listener's connection limits and
  * process table (src/connlimit.c), run with cmocka: the --max-startups

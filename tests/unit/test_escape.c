@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_escape.c: table-driven unit tests for the escaper of network
  * text (src/escape.c), run with cmocka.  The ESCAPE_LOG rows pin the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_hashtab.c: unit tests for the listener's hash tables
  * (src/hashtab.c): insert, find and remove agree with a plain array

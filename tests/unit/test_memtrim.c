@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_memtrim.c: unit tests for src/memtrim.c, run with cmocka: the
  * stack pages a deep call left dirty are no longer resident afterwards,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_num.c: table-driven unit tests for the number parsers
  * (src/num.c), run with cmocka: counts (plain digits, ranges, overflow),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_options.c: table-driven unit tests for the server's option table
  * (src/options.c), run with cmocka.  Each row gives an option a value

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_pattern.c: table-driven unit tests for the configuration's
  * wildcard patterns and pattern lists (src/pattern.c): `*` and `?`,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_penalty.c: unit tests for the per-source penalty table
  * (src/penalty.c) with a simulated clock, run with cmocka.  They check

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_policy.c: table-driven unit tests for the per-session rules
  * (src/policy.c): PermitCommand with the exit-status echoes of pdsh and

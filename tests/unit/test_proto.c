@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_proto.c: table-driven unit tests for the rexec wire format
  * (src/proto.c), run with cmocka.  Every row of every table becomes one

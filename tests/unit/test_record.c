@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_record.c: the session record's text (src/record.c) and the
  * journal's datagram encoding (src/journal.c), byte for byte.

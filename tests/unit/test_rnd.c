@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_rnd.c: unit tests for src/rnd.c, run with cmocka: numbers stay
  * below the bound, every value comes up, and a bound that plain modulo

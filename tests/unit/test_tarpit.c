@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_tarpit.c: unit tests for the connections the listener holds
  * from penalised sources (src/tarpit.c): the delay, the bounds per

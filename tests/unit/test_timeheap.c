@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_timeheap.c: unit tests for the listener's timers
  * (src/timeheap.c): the earliest deadline always comes first, through

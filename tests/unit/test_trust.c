@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_trust.c: unit tests for the listener's memory of sources that
  * logged in recently (src/trust.c): the window, the bound, the order

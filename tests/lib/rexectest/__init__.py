@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The shared library of rexecd's pytest suites (tests/e2e, tests/cwrap,
 tests/abuse, tests/client, tests/install).
 

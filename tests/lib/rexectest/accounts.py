@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Real users and private PAM services for the tests that run as root.
 
 Users are named rxt + random hex and removed (with their home and what

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Running rexec(1), the client under test, the way the client's tests
 do: a clean environment, an empty HOME unless a test writes a .netrc."""
 

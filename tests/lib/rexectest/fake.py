@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Scripted rexec servers for the client tests.
 
 A Fake listens on a loopback port and runs a script (a function of the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The pytest fixtures every suite may take (tests/conftest.py loads
 this file as a plugin).  A suite's own conftest.py adds the fixtures
 only it needs, such as the server it tests.

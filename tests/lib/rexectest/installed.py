@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Helpers for the tests of an installed rexecd: running make, reading
 unit files the way systemd does, waiting for a listener, a stand-in for
 systemd's NOTIFY_SOCKET."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Where the programs under test are.
 
 The Makefile passes the built binaries in the environment; a relative

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Looking at processes from the outside, through /proc, for the tests.
 
 Zombies count as gone: the machine's PID 1 reaps orphans late, so a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The one way the suites run a server under test.
 
 Server starts a program (this project's in.rexecd, Debian's netkit

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The server's syslog, caught by the test.
 
 The server runs in a mount namespace of its own (unshare -m) whose /dev

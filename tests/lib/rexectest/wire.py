@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """A minimal rexec client for tests: exact bytes in, exact bytes out.
 
 Nothing here interprets the protocol beyond what a test asks for, so a
